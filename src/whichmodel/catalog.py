@@ -1,0 +1,394 @@
+"""Loading the catalog: the bundled files, then user files, validated, merged and cross-checked.
+
+Every problem is collected (not just the first) and reported as ``file:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from whichmodel import yamlio
+from whichmodel.catalog_schema import (
+    FAMILIES,
+    SECTIONS,
+    Accelerator,
+    Architecture,
+    CatalogFile,
+    License,
+    Model,
+    ServingTarget,
+    Task,
+    Weights,
+)
+
+CATALOG_SUFFIXES = (".yaml", ".yml", ".json")
+ENV_CATALOG = "WHICHMODEL_CATALOG"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line or 1}: {self.field or '-'}: {self.message}"
+
+
+class CatalogError(Exception):
+    """The catalog is invalid. ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0] if self.problems else None
+        super().__init__(str(first) if first else "invalid catalog")
+
+
+class UnknownName(LookupError):
+    """A model, task or accelerator name the catalog does not know; ``matches`` are the closest names."""
+
+    def __init__(self, kind: str, name: str, matches: Sequence[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.matches = list(matches)
+        super().__init__(f"unknown {kind} {name!r}")
+
+
+def bundled_dir() -> Path:
+    """The bundled catalog: shipped inside the wheel, or ``catalog/`` at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    shipped = here / "_catalog"
+    if shipped.is_dir():
+        return shipped
+    return here.parent.parent / "catalog"
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, and the catalog files inside folders (sorted, recursively)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(
+                sorted(f for f in p.rglob("*") if f.suffix.lower() in CATALOG_SUFFIXES and f.is_file())
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def user_paths(extra: Sequence[str | Path] = ()) -> list[Path]:
+    """User catalogs: those in ``WHICHMODEL_CATALOG`` (path-separated), then ``--catalog`` ones."""
+    env = os.environ.get(ENV_CATALOG, "")
+    paths = [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    paths.extend(Path(p) for p in extra)
+    return paths
+
+
+def _loc_text(loc: tuple[Any, ...], data: Any) -> str:
+    """Render a pydantic location as ``models[3].params_b`` and name the entry's id when there is one."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            if isinstance(node, list) and 0 <= item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label = f"[{node['id']}]"
+            else:
+                node = None
+            parts.append(label)
+        else:
+            parts.append(("." if parts else "") + str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = str(err.get("msg", "invalid"))
+    if err.get("type") == "extra_forbidden":
+        return "unknown field (not part of the catalog format; check its spelling)"
+    if err.get("type") == "missing":
+        return "required field is missing"
+    inp = err.get("input")
+    if err.get("type") in {"literal_error", "string_pattern_mismatch"} and isinstance(inp, str | int | float):
+        return f"{msg} (got {str(inp)[:60]!r})"
+    return msg
+
+
+@dataclass
+class FileResult:
+    path: Path
+    doc: CatalogFile | None
+    problems: list[Problem]
+
+
+def read_file(path: Path, label: str | None = None) -> FileResult:
+    """Read and validate one catalog file; never raises for bad content."""
+    name = label or str(path)
+    try:
+        text = yamlio.read_text(path)
+        data = yamlio.parse(path, text)
+    except yamlio.DocumentError as exc:
+        return FileResult(path, None, [Problem(name, exc.line, "-", exc.message)])
+    if data is None:
+        return FileResult(
+            path,
+            None,
+            [Problem(name, 1, "-", "is empty; a catalog file is a mapping such as `models: [...]`")],
+        )
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        return FileResult(
+            path,
+            None,
+            [Problem(name, 1, "-", f"holds a {kind}, not a mapping; write `models:` followed by a list")],
+        )
+    try:
+        doc = CatalogFile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            problems.append(Problem(name, yamlio.line_of(text, loc), _loc_text(loc, data), _message(err)))
+        return FileResult(path, None, problems)
+    problems = []
+    for section in SECTIONS:
+        entries = getattr(doc, section) or []
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            key = entry.id.lower()
+            if key in seen:
+                problems.append(
+                    Problem(
+                        name,
+                        yamlio.line_of(text, (section, i, "id")),
+                        f"{section}[{entry.id}].id",
+                        f"duplicate id {entry.id!r} (first at entry {seen[key] + 1}); ids must be unique in a file",
+                    )
+                )
+            else:
+                seen[key] = i
+    return FileResult(path, doc if not problems else None, problems)
+
+
+@dataclass
+class Catalog:
+    """The merged catalog with its lookup indexes. Build it with :func:`load_catalog`."""
+
+    models: dict[str, Model] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    architectures: dict[str, Architecture] = field(default_factory=dict)
+    accelerators: dict[str, Accelerator] = field(default_factory=dict)
+    serving: dict[str, ServingTarget] = field(default_factory=dict)
+    licenses: dict[str, License] = field(default_factory=dict)
+    weights: Weights | None = None
+    files: list[str] = field(default_factory=list)
+    origin: dict[str, tuple[str, Path | None, int]] = field(
+        default_factory=dict
+    )  # model id -> (file, path, index)
+    _model_index: dict[str, str] = field(default_factory=dict)
+    _task_index: dict[str, str] = field(default_factory=dict)
+    _accel_index: dict[str, str] = field(default_factory=dict)
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def add(self, doc: CatalogFile, source: str, path: Path | None = None) -> None:
+        for section in SECTIONS:
+            target: dict[str, Any] = getattr(self, section)
+            for i, entry in enumerate(getattr(doc, section) or []):
+                key = entry.id.lower() if section == "models" else entry.id
+                # a replaced entry keeps its place; a new one goes last
+                target[key] = entry
+                if section == "models":
+                    self.origin[key] = (source, path, i)
+        if doc.weights is not None:
+            merged = dict(self.weights.rules) if self.weights else {}
+            merged.update(doc.weights.rules)
+            self.weights = Weights(rules=merged, sources=doc.weights.sources)
+        self.files.append(source)
+
+    def index(self) -> None:
+        self._model_index = {key: key for key in self.models}
+        for key, m in self.models.items():
+            self._model_index.setdefault(m.hub_id.lower(), key)
+        self._task_index = {}
+        for t in self.tasks.values():
+            for name in (t.id, *t.aliases, t.pipeline_tag or t.id):
+                self._task_index.setdefault(_norm(name), t.id)
+        self._accel_index = {}
+        for a in self.accelerators.values():
+            for name in (a.id, *a.aliases):
+                self._accel_index.setdefault(_norm(name), a.id)
+
+    def check(self) -> list[Problem]:
+        """Cross-references between sections: every name a model or task uses must exist."""
+        problems: list[Problem] = []
+
+        def add(entry_file: str, fieldname: str, message: str, line: int | None = None) -> None:
+            problems.append(Problem(entry_file, line, fieldname, message))
+
+        def model_problem(key: str, sub: str, message: str) -> None:
+            label, path, i = self.origin.get(key, (bundled, None, 0))
+            line = None
+            if path is not None:
+                try:
+                    line = yamlio.line_of(yamlio.read_text(path), ("models", i, sub))
+                except yamlio.DocumentError:
+                    line = None
+            problems.append(Problem(label, line, f"models[{self.models[key].id}].{sub}", message))
+
+        bundled = self.files[0] if self.files else "catalog"
+        for section in ("tasks", "architectures", "accelerators", "licenses"):
+            if not getattr(self, section):
+                add(bundled, section, f"the catalog has no {section}; the bundled catalog must provide them")
+        if self.weights is None:
+            add(bundled, "weights", "the catalog has no rule weights")
+        missing = [f for f in FAMILIES if f not in self.architectures]
+        if self.architectures and missing:
+            add(
+                bundled,
+                "architectures",
+                f"missing famil{'y' if len(missing) == 1 else 'ies'}: {', '.join(missing)}",
+            )
+        objectives = {o.id for a in self.architectures.values() for o in a.objectives}
+        for t in self.tasks.values():
+            for fam in t.families:
+                if self.architectures and fam not in self.architectures:
+                    add(bundled, f"tasks[{t.id}].families", f"names family {fam!r} that the catalog lacks")
+        for a in self.architectures.values():
+            for tid in a.typical_tasks:
+                if tid not in self.tasks:
+                    add(
+                        bundled,
+                        f"architectures[{a.id}].typical_tasks",
+                        f"names task {tid!r} that the catalog lacks",
+                    )
+        seen_alias: dict[str, str] = {}
+        for t in self.tasks.values():
+            for name in (t.id, *t.aliases):
+                n = _norm(name)
+                if n in seen_alias and seen_alias[n] != t.id:
+                    add(bundled, f"tasks[{t.id}].aliases", f"{name!r} already names task {seen_alias[n]!r}")
+                seen_alias.setdefault(n, t.id)
+        hub_seen: dict[str, str] = {}
+        for key, m in self.models.items():
+            if self.architectures and m.family not in self.architectures:
+                model_problem(key, "family", f"family {m.family!r} is not in the catalog's architectures")
+            if objectives and m.objective not in objectives:
+                known = ", ".join(sorted(objectives))
+                model_problem(key, "objective", f"objective {m.objective!r} is unknown; known: {known}")
+            for tid in m.tasks:
+                if self.tasks and tid not in self.tasks:
+                    hint = _closest(tid, list(self.tasks))
+                    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                    model_problem(key, "tasks", f"task {tid!r} is not in the catalog{extra}")
+            if self.licenses and m.license not in self.licenses:
+                model_problem(
+                    key,
+                    "license",
+                    f"license {m.license!r} is not in the catalog's licenses (see `licenses:`)",
+                )
+            hub = m.hub_id.lower()
+            if hub in hub_seen and hub_seen[hub] != key:
+                model_problem(key, "hub_id", f"hub id {m.hub_id!r} is also used by model {hub_seen[hub]!r}")
+            hub_seen.setdefault(hub, key)
+        for a in self.architectures.values():
+            if a.pretrain_template and a.pretrain_template.lower() not in self.models:
+                add(
+                    bundled,
+                    f"architectures[{a.id}].pretrain_template",
+                    f"model {a.pretrain_template!r} is not in the catalog",
+                )
+        return problems
+
+    # -- lookups -----------------------------------------------------------------------------------
+
+    def model(self, name: str) -> Model:
+        key = self._model_index.get(name.strip().lower())
+        if key is None:
+            names = list(self.models) + [m.hub_id for m in self.models.values()]
+            raise UnknownName("model", name, _closest(name, names))
+        return self.models[key]
+
+    def task(self, name: str) -> Task:
+        tid = self._task_index.get(_norm(name))
+        if tid is None:
+            raise UnknownName(
+                "task", name, _closest(_norm(name), list(self._task_index), map_to=self._task_index)
+            )
+        return self.tasks[tid]
+
+    def accelerator(self, name: str) -> Accelerator:
+        aid = self._accel_index.get(_norm(name))
+        if aid is None:
+            raise UnknownName(
+                "accelerator", name, _closest(_norm(name), list(self._accel_index), map_to=self._accel_index)
+            )
+        return self.accelerators[aid]
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _closest(name: str, names: Sequence[str], map_to: dict[str, str] | None = None, n: int = 3) -> list[str]:
+    lowered = {x.lower(): x for x in names}
+    q = name.strip().lower()
+    contains = sorted((x for x in lowered if q and q in x), key=len) if len(q) >= 2 else []
+    hits = contains + difflib.get_close_matches(q, list(lowered), n=n * 2, cutoff=0.5)
+    out: list[str] = []
+    for h in hits:
+        val = map_to[h] if map_to else lowered[h]
+        if val not in out:
+            out.append(val)
+    return out[:n]
+
+
+def load_catalog(extra: Sequence[str | Path] = (), *, use_env: bool = True) -> Catalog:
+    """Load the bundled catalog plus user catalogs; raise :class:`CatalogError` listing every problem."""
+    base = bundled_dir()
+    files: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    if not base.is_dir():
+        raise CatalogError(
+            [Problem(str(base), None, "-", "the bundled catalog folder is missing; reinstall whichmodel")]
+        )
+    for f in expand_paths([base]):
+        files.append((f, f"catalog/{f.relative_to(base).as_posix()}"))
+    user = user_paths(extra) if use_env else [Path(p) for p in extra]
+    for p in user:
+        if not p.exists():
+            problems.append(
+                Problem(str(p), None, "-", "does not exist (check the --catalog path or WHICHMODEL_CATALOG)")
+            )
+            continue
+        found = expand_paths([p])
+        if p.is_dir() and not found:
+            problems.append(Problem(str(p), None, "-", "is a folder with no .yaml, .yml or .json files"))
+        files.extend((f, str(f)) for f in found)
+    return build(files, problems)
+
+
+def build(files: Sequence[tuple[Path, str]], problems: list[Problem] | None = None) -> Catalog:
+    problems = list(problems or [])
+    cat = Catalog()
+    for path, label in files:
+        result = read_file(path, label)
+        problems.extend(result.problems)
+        if result.doc is not None:
+            cat.add(result.doc, label, path)
+    if not problems:
+        problems.extend(cat.check())
+    if problems:
+        raise CatalogError(problems)
+    cat.index()
+    return cat

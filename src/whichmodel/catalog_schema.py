@@ -1,0 +1,235 @@
+"""The catalog's documents as pydantic models: the single definition of every catalog file.
+
+A catalog file (bundled under ``catalog/`` or passed with ``--catalog``) is a mapping whose keys are
+sections (``models``, ``tasks``, ``architectures``, ``accelerators``, ``serving``, ``licenses``,
+``weights``); every section is optional in any one file. The bundled files together must provide them all.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+FAMILIES: tuple[str, ...] = ("encoder-only", "decoder-only", "encoder-decoder")
+
+Family = Literal["encoder-only", "decoder-only", "encoder-decoder"]
+Fit = Literal["good", "possible", "poor"]
+Variant = Literal["base", "instruct", "task"]
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", max_length=120)]
+HubId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Source = Annotated[str, StringConstraints(min_length=3, max_length=1000)]
+Sources = Annotated[list[Source], Field(min_length=1)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+class Strict(BaseModel):
+    """Base for every catalog document: unknown fields are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- architectures ---------------------------------------------------------------------------------
+
+
+class Objective(Strict):
+    id: Id = Field(description="Objective id models refer to, e.g. masked-lm, causal-lm, span-corruption.")
+    name: Text
+    description: Text = Field(description="What the model learns to do during pre-training.")
+    examples: list[Text] = Field(default_factory=list, description="Models pre-trained this way.")
+
+
+class Architecture(Strict):
+    id: Family = Field(description="The family: encoder-only, decoder-only or encoder-decoder.")
+    name: Text
+    attention: Text = Field(description="Attention direction, e.g. bidirectional, causal (left-to-right).")
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+    summary: Text = Field(description="One paragraph: what the family is and why its objective shapes it.")
+    good_at: list[Text] = Field(default_factory=list)
+    bad_at: list[Text] = Field(default_factory=list)
+    typical_tasks: list[Id] = Field(default_factory=list, description="Task ids this family suits.")
+    example_models: list[Text] = Field(default_factory=list)
+    pretrain_template: Id | None = Field(
+        default=None,
+        description="Catalog model id whose architecture serves as the template for pre-training.",
+    )
+    sources: Sources
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+
+
+class FamilyFit(Strict):
+    fit: Fit
+    reason: Text = Field(description="One sentence rooted in the pre-training objective.")
+
+
+class Task(Strict):
+    id: Id
+    name: Text
+    description: Text
+    pipeline_tag: Id | None = Field(
+        default=None, description="Hugging Face pipeline tag, or null for our own."
+    )
+    aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] = Field(
+        default_factory=list
+    )
+    output: Literal["label", "labels", "tags", "span", "text", "vector", "score", "answer", "token"] = Field(
+        description="What the model produces."
+    )
+    generative: bool = Field(description="Whether the output is free text generated token by token.")
+    families: dict[Family, FamilyFit]
+    sources: Sources
+
+
+# --- licenses --------------------------------------------------------------------------------------
+
+
+class License(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", max_length=80)]
+    name: Text
+    license_class: Literal["permissive", "copyleft", "restricted", "non-commercial", "unknown"] = Field(
+        description="permissive/copyleft: open-source terms; restricted: commercial use with a cap or use-based "
+        "restrictions; non-commercial: research or personal use only; unknown: no licence found."
+    )
+    osi_approved: bool
+    commercial_use: bool
+    user_cap: PositiveInt | None = Field(
+        default=None, description="Monthly active users above which a licence is needed."
+    )
+    use_restrictions: bool = Field(description="Use-based restrictions (RAIL, acceptable-use policies).")
+    url: Text | None = None
+    sources: Sources
+
+
+# --- accelerators and serving targets -------------------------------------------------------------
+
+
+class Accelerator(Strict):
+    id: Id
+    name: Text
+    aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
+        default_factory=list
+    )
+    memory_gb: Positive
+    bf16_tflops: Positive | None = Field(
+        default=None, description="Peak dense bf16 tensor TFLOP/s (fp16 where the chip has no bf16)."
+    )
+    bf16_supported: bool = True
+    bandwidth_gbps: Positive | None = Field(default=None, description="Memory bandwidth in GB/s.")
+    usd_per_hour: NonNegative | None = Field(
+        default=None, description="Typical on-demand cloud price per GPU-hour."
+    )
+    price_source: Text | None = None
+    price_date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}){0,2}$")] | None = None
+    sources: Sources
+    notes: Text | None = None
+
+
+class ServingTarget(Strict):
+    """A non-GPU place a model may run: `cpu` (a server) or `edge` (a phone or small laptop)."""
+
+    id: Literal["cpu", "edge"]
+    name: Text
+    memory_gb: Positive = Field(description="Memory a model may use there.")
+    bandwidth_gbps: Positive | None = None
+    max_params_b: Positive | None = Field(
+        default=None, description="Largest model (billions, 4-bit) that answers interactively there."
+    )
+    description: Text
+    sources: Sources
+
+
+# --- models ----------------------------------------------------------------------------------------
+
+
+class Quality(Strict):
+    benchmark: Text = Field(
+        description="Benchmark and metric, e.g. 'MMLU (5-shot)', 'GLUE avg', 'ROUGE-L CNN/DM'."
+    )
+    score: float = Field(allow_inf_nan=False)
+    source: Source
+
+
+class Model(Strict):
+    id: Id = Field(description="Short unique id.")
+    hub_id: HubId = Field(description="Hugging Face repository id, org/name.")
+    family: Family
+    objective: Id = Field(description="Pre-training objective id (see architectures).")
+    params_b: Positive = Field(description="Total parameters, in billions.")
+    active_params_b: Positive | None = Field(
+        default=None, description="Active parameters per token (mixture-of-experts)."
+    )
+    context_tokens: PositiveInt | None = Field(
+        description="Native context window in tokens; null where unknown."
+    )
+    context_tokens_extended: PositiveInt | None = Field(
+        default=None, description="Context reachable with a documented extension (RoPE scaling, YaRN)."
+    )
+    license: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
+        description="License id (see licenses)."
+    )
+    languages: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^([a-z]{2,3}|code|multi)$")]], Field(min_length=1)
+    ] = Field(
+        description="ISO 639-1 codes, 'code' for programming languages, 'multi' when there are too many to list."
+    )
+    language_count: PositiveInt | None = Field(
+        default=None, description="How many natural languages, when 'multi'."
+    )
+    tasks: Annotated[list[Id], Field(min_length=1)]
+    sources: Sources
+    variant: Variant = "base"
+    ready_for: Text | None = Field(
+        default=None, description="For task checkpoints: the task, domain and label set it is ready for."
+    )
+    base_model: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None, description="Hub id or catalog id of the model this one was fine-tuned from."
+    )
+    domains: list[Id] = Field(
+        default_factory=list, description="Domains it specialises in: biomedical, legal, code, ..."
+    )
+    layers: PositiveInt | None = None
+    hidden_size: PositiveInt | None = None
+    heads: PositiveInt | None = None
+    kv_heads: PositiveInt | None = None
+    head_dim: PositiveInt | None = None
+    vocab_size: PositiveInt | None = None
+    year: Annotated[int, Field(ge=2017, le=2100)] | None = None
+    paper: Text | None = None
+    quality: list[Quality] = Field(default_factory=list)
+    notes: Text | None = None
+
+
+# --- weights ---------------------------------------------------------------------------------------
+
+
+class Weights(Strict):
+    """Rule weights: the score is the weighted sum of rule points. Keys are rule names."""
+
+    rules: dict[Id, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]]
+    sources: Sources = Field(default_factory=lambda: ["whichmodel design"])
+
+
+# --- one file --------------------------------------------------------------------------------------
+
+
+class CatalogFile(Strict):
+    """What one catalog file (YAML or JSON) may hold. Every section is optional in a single file."""
+
+    models: list[Model] | None = None
+    tasks: list[Task] | None = None
+    architectures: list[Architecture] | None = None
+    accelerators: list[Accelerator] | None = None
+    serving: list[ServingTarget] | None = None
+    licenses: list[License] | None = None
+    weights: Weights | None = None
+
+
+SECTIONS: tuple[str, ...] = ("models", "tasks", "architectures", "accelerators", "serving", "licenses")

@@ -1,0 +1,61 @@
+"""Every error the CLI reports: one sentence and a hint on stderr, a documented exit code.
+
+Exit codes: 0 success; 1 a runtime problem (invalid catalog, Hub failure); 2 a usage problem
+(bad flag, value, task, file). No traceback unless WHICHMODEL_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+USAGE = 2
+RUNTIME = 1
+
+
+class CliError(Exception):
+    def __init__(self, message: str, hint: str = "", code: int = USAGE, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.code = code
+        self.details = list(details)
+
+
+def usage(message: str, hint: str = "") -> CliError:
+    return CliError(message, hint, USAGE)
+
+
+def runtime(message: str, hint: str = "", details: Sequence[str] = ()) -> CliError:
+    return CliError(message, hint, RUNTIME, details)
+
+
+def debug() -> bool:
+    return os.environ.get("WHICHMODEL_DEBUG", "") not in ("", "0", "false", "no")
+
+
+def sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def report(err: CliError) -> None:
+    for line in err.details:
+        sys.stderr.write(line + "\n")
+    msg = sentence(err.message)
+    if err.hint:
+        msg += " " + sentence(err.hint)
+    sys.stderr.write(f"Error: {msg}\n")
+
+
+def report_text(message: str, hint: str = "") -> None:
+    report(CliError(message, hint))
+
+
+def unknown_name(kind: str, name: str, matches: Sequence[str], listing: str) -> CliError:
+    """Exit 2 for an unknown model/task/accelerator, naming the closest matches."""
+    if matches:
+        close = ", ".join(repr(m) for m in matches)
+        return usage(f"Unknown {kind} {name!r}; closest: {close}", f"Run `{listing}` to see them all")
+    return usage(f"Unknown {kind} {name!r}", f"Run `{listing}` to see them all")

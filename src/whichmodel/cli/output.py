@@ -1,0 +1,57 @@
+"""All rendering helpers: JSON on stdout, Rich consoles (imported lazily), small formatters."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def emit_json(data: Any) -> None:
+    """The JSON document, alone on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    width = None
+    if os.environ.get("COLUMNS", "").isdigit():
+        width = int(os.environ["COLUMNS"])
+    return Console(stderr=stderr, highlight=False, width=width, soft_wrap=False)
+
+
+def note(text: str) -> None:
+    """A diagnostic line on stderr (never on stdout)."""
+    sys.stderr.write(text.rstrip() + "\n")
+
+
+def fmt_num(value: float | None, digits: int = 3, unit: str = "") -> str:
+    if value is None:
+        return "?"
+    if value == 0:
+        return f"0{unit}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}{unit}"
+    return f"{value:.{digits}g}{unit}"
+
+
+def fmt_params(params_b: float | None) -> str:
+    if params_b is None:
+        return "?"
+    if params_b >= 1:
+        return f"{params_b:.3g}B"
+    return f"{params_b * 1000:.3g}M"
+
+
+def fmt_usd(value: float | None) -> str:
+    if value is None:
+        return "?"
+    if value < 10:
+        return f"${value:.2f}"
+    return f"${value:,.0f}"

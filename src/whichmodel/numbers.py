@@ -1,0 +1,43 @@
+"""Number words: ``7B``, ``1.4T``, ``300M``, ``50k``, ``2e9``, ``1,000`` are accepted wherever a count is taken."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
+_NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbgt]?)\s*$", re.IGNORECASE)
+
+
+def parse_number(text: str | int | float) -> float:
+    """Parse a count written as a number word. Raises ValueError with a readable message."""
+    if isinstance(text, bool):
+        raise ValueError(f"{text!r} is not a number")
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        match = _NUMBER.match(str(text).replace(",", "").replace("_", ""))
+        if not match:
+            raise ValueError(f"{text!r} is not a number (use forms like 7B, 1.4T, 300M, 50k, 2e9)")
+        value = float(match.group(1)) * _SUFFIX[match.group(2).lower()]
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def parse_count(text: str | int | float, *, allow_zero: bool = True) -> int:
+    """A whole, non-negative count (``allow_zero=False``: positive)."""
+    value = parse_number(text)
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{text!r} must be {'at least 0' if allow_zero else 'greater than 0'}")
+    return round(value)
+
+
+def human(n: float | None, unit: str = "") -> str:
+    """Render 7.0e9 as '7B', 1.4e12 as '1.4T', 50_000 as '50k'."""
+    if n is None:
+        return "?"
+    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= factor:
+            return f"{n / factor:.3g}{suffix}{unit}"
+    return f"{n:.3g}{unit}"
