@@ -121,14 +121,18 @@ def test_references_are_checked(tmp_path):
 
 
 def test_duplicate_id_in_one_file_is_an_error(tmp_path):
-    p = write(tmp_path, "dup.yaml", "models:\n- " + json.dumps(GOOD_MODEL) + "\n- " + json.dumps(GOOD_MODEL) + "\n")
+    p = write(
+        tmp_path, "dup.yaml", "models:\n- " + json.dumps(GOOD_MODEL) + "\n- " + json.dumps(GOOD_MODEL) + "\n"
+    )
     lines = problems(p)
     assert any(":3: models[my-bert].id: duplicate id" in line for line in lines), lines
 
 
 def test_duplicate_hub_id_under_two_ids_is_an_error(tmp_path):
     other = dict(GOOD_MODEL, id="my-bert-2")
-    p = write(tmp_path, "dup.yaml", "models:\n- " + json.dumps(GOOD_MODEL) + "\n- " + json.dumps(other) + "\n")
+    p = write(
+        tmp_path, "dup.yaml", "models:\n- " + json.dumps(GOOD_MODEL) + "\n- " + json.dumps(other) + "\n"
+    )
     assert any("also used by model" in line for line in problems(p))
 
 

@@ -74,7 +74,12 @@ def test_accelerators_tasks_architectures(run):
     assert code == 0 and any(t["id"] == "summarization" for t in json.loads(out))
     code, out, _ = run("architectures")
     assert code == 0
-    for word in ("Masked language modelling", "Causal language modelling", "Span corruption", "Encoder-decoder"):
+    for word in (
+        "Masked language modelling",
+        "Causal language modelling",
+        "Span corruption",
+        "Encoder-decoder",
+    ):
         assert word in out
     code, out, _ = run("architectures", "--json")
     assert code == 0 and len(json.loads(out)) == 3
@@ -93,6 +98,10 @@ def test_installed_entry_point_from_another_directory(tmp_path):
     proc = subprocess.run([exe, "catalog", "validate"], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     proc = subprocess.run(
-        [sys.executable, "-m", "whichmodel", "tasks", "--json"], cwd=tmp_path, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "whichmodel", "tasks", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert proc.returncode == 0 and json.loads(proc.stdout)
