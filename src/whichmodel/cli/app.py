@@ -35,11 +35,14 @@ def _root(
 
 
 def _register() -> None:
-    from whichmodel.cli import architectures, catalog, tasks
+    from whichmodel.cli import advise, architectures, catalog, compare, schema, tasks
 
+    advise.register(app)
+    compare.register(app)
     app.add_typer(catalog.app, name="catalog")
     tasks.register(app)
     architectures.register(app)
+    schema.register(app)
 
 
 _register()

@@ -14,6 +14,10 @@ USAGE = 2
 RUNTIME = 1
 
 
+class Interrupted(Exception):
+    """The user pressed Ctrl-C or closed the input at a prompt."""
+
+
 class CliError(Exception):
     def __init__(self, message: str, hint: str = "", code: int = USAGE, details: Sequence[str] = ()) -> None:
         super().__init__(message)

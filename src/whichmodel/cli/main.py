@@ -5,6 +5,14 @@ from __future__ import annotations
 import sys
 
 
+def typer_abort() -> type[BaseException]:
+    try:
+        from typer.exceptions import Abort
+    except ImportError:  # pragma: no cover - older Typer re-exports click's Abort
+        from click.exceptions import Abort  # type: ignore[no-redef]
+    return Abort
+
+
 def main(argv: list[str] | None = None) -> None:
     try:  # Typer >= 0.29 vendors click as typer._click
         from typer._click import exceptions as click
@@ -32,8 +40,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         errors.report_text(exc.format_message(), f"Run `{where} --help` for the options")
         sys.exit(errors.USAGE)
-    except click.Abort:
-        sys.stderr.write("Aborted.\n")
+    except (errors.Interrupted, typer_abort()):
+        sys.stderr.write("Interrupted.\n")
         sys.exit(130)
     except click.ClickException as exc:
         errors.report_text(exc.format_message())

@@ -1,0 +1,84 @@
+"""Regenerate the generated sections of docs/ from the code: rule table (scoring.md), JSON Schema (json.md).
+
+Run: python scripts/gen_docs.py        (tests/test_docs.py fails when the committed docs are stale)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN = "<!-- BEGIN GENERATED: {name} -->"
+END = "<!-- END GENERATED: {name} -->"
+
+
+def rule_table() -> str:
+    from whichmodel import rules
+    from whichmodel.catalog import load_catalog
+
+    weights = load_catalog(use_env=False).weights.rules
+    lines = ["| order | rule | weight | what it checks |", "|---|---|---|---|"]
+    for i, (name, fn) in enumerate(rules.RULES.items(), 1):
+        doc = " ".join((fn.__doc__ or "").split())
+        lines.append(f"| {i} | `{name}` | {weights.get(name, 0):g} | {doc} |")
+    return "\n".join(lines)
+
+
+def constants_table() -> str:
+    from whichmodel import engine, rules
+
+    names = [
+        (rules, "PLENTY_EXAMPLES"), (rules, "FEW_EXAMPLES"), (rules, "SMALL_MODEL_B"), (rules, "LARGE_MODEL_B"),
+        (rules, "CPT_MIN_TOKENS"), (rules, "CPT_STRONG_TOKENS"), (rules, "CHUNK_VETO_FACTOR"), (rules, "MANY_LANGUAGES"),
+        (rules, "POPULAR_DOWNLOADS"), (rules, "KNOWN_DOWNLOADS"), (engine, "GENERATED_TOKENS"),
+        (engine, "MIN_PRETRAIN_PARAMS"), (engine, "CHINCHILLA_TOKENS_PER_PARAM"),
+    ]  # fmt: skip
+    lines = ["| constant | value |", "|---|---|"]
+    for mod, name in names:
+        lines.append(f"| `{mod.__name__.split('.')[-1]}.{name}` | {getattr(mod, name):,} |")
+    return "\n".join(lines)
+
+
+def advice_schema() -> str:
+    from whichmodel.advice import json_schema
+
+    return "```json\n" + json.dumps(json_schema(), indent=2) + "\n```"
+
+
+SECTIONS = {
+    "docs/scoring.md": {"rules": rule_table, "constants": constants_table},
+    "docs/json.md": {"advice-schema": advice_schema},
+}
+
+
+def render(path: str) -> str:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    for name, fn in SECTIONS[path].items():
+        begin, end = BEGIN.format(name=name), END.format(name=name)
+        pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"{path}: missing markers for {name}")
+        text = pattern.sub(lambda _m: f"{begin}\n{fn()}\n{end}", text)  # noqa: B023
+    return text
+
+
+def main() -> int:
+    check = "--check" in sys.argv
+    stale = []
+    for path in SECTIONS:
+        new = render(path)
+        if (ROOT / path).read_text(encoding="utf-8") != new:
+            stale.append(path)
+            if not check:
+                (ROOT / path).write_text(new, encoding="utf-8")
+    if check and stale:
+        print("stale: " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""The advice document (`advise --json`): pydantic models, the single source of its JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from whichmodel.scope import Scope
+
+SCHEMA_VERSION = "1.0"
+
+
+class Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Reason(Doc):
+    rule: str = Field(description="The rule's name (see docs/scoring.md).")
+    points: float = Field(description="Its contribution to the score: weight x raw points.")
+    detail: str = Field(description="One sentence saying why.")
+
+
+class Estimates(Doc):
+    train_gpu_hours: float | None = Field(
+        description="Training GPU-hours on the scope's accelerator; 0 for as-is."
+    )
+    train_memory_gb: float | None = Field(
+        description="Memory the training job needs in all, GB; null for as-is."
+    )
+    inference_memory_gb: float | None = Field(
+        description="Memory to serve one request at the scope's input length."
+    )
+    gpus_needed: int | None = Field(
+        description="Training accelerators needed to hold the job; null for as-is."
+    )
+    cost_usd: float | None = Field(
+        description="Training cost at the accelerator's typical price; null if unknown."
+    )
+    train_tokens: float | None = Field(default=None, description="Tokens the training job processes.")
+    wall_clock_hours: float | None = Field(
+        default=None, description="Training wall-clock on the scope's GPU count."
+    )
+    serve_dtype: str | None = Field(default=None, description="Weight precision assumed for serving.")
+
+
+class HubInfo(Doc):
+    downloads: int | None = None
+    likes: int | None = None
+    gated: bool | str | None = None
+    license: str | None = None
+    last_modified: str | None = None
+    fetched_at: str | None = None
+
+
+class Recommendation(Doc):
+    rank: int
+    model: str = Field(description="Catalog id (for pretrain: a description of the model to train).")
+    hub_id: str | None = Field(description="Hugging Face id; null for a model trained from scratch.")
+    family: str
+    objective: str
+    params_b: float
+    strategy: str
+    score: float
+    estimates: Estimates
+    reasons: list[Reason]
+    warnings: list[str]
+    hub: HubInfo | None = None
+    variant: str | None = None
+    license: str | None = None
+    ready_for: str | None = None
+    template: str | None = Field(
+        default=None, description="For pretrain: the catalog model whose design is copied."
+    )
+    curated: bool = Field(default=True, description="False for Hub candidates the catalog does not hold.")
+
+
+class Rejected(Doc):
+    model: str
+    hub_id: str | None
+    rule: str
+    reason: str
+
+
+class FamilyRank(Doc):
+    family: str
+    score: float
+    reasons: list[str]
+
+
+class ArchitectureVerdict(Doc):
+    recommended: str | None
+    ranking: list[FamilyRank]
+
+
+class FromScratch(Doc):
+    feasible: bool = Field(description="Whether the budget and data can pre-train a useful model at all.")
+    params_b: float | None = Field(description="The compute-optimal model size the budget buys (billions).")
+    tokens: float | None = Field(description="The tokens it would train on.")
+    gpu_hours_needed: float | None = Field(description="GPU-hours that pre-training takes.")
+    reason: str
+    worth_it: bool = Field(
+        default=False, description="Whether it beats adapting the best existing checkpoint."
+    )
+    compared_to: str | None = Field(
+        default=None, description="The existing checkpoint it was weighed against."
+    )
+
+
+class Advice(Doc):
+    schema_version: str = SCHEMA_VERSION
+    scope: Scope
+    architecture: ArchitectureVerdict
+    recommendations: list[Recommendation]
+    rejected: list[Rejected]
+    from_scratch: FromScratch
+    assumptions: list[str]
+    notes: list[str] = Field(
+        default_factory=list, description="Things the user should know (stale snapshot, ...)."
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Advice.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "whichmodel advice"
+    return schema

@@ -1,0 +1,141 @@
+"""`whichmodel compare MODEL MODEL...`: candidates side by side for one scope."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from whichmodel.cli import errors, output
+from whichmodel.cli.common import CatalogOpt, load, resolve_model
+from whichmodel.cli.scopeargs import (
+    DomainOpt,
+    DomainTokensOpt,
+    ExamplesOpt,
+    GpuHoursOpt,
+    GpuOpt,
+    GpusOpt,
+    InputTokensOpt,
+    LanguageOpt,
+    LicenseOpt,
+    ScopeFileOpt,
+    ServeOpt,
+    TaskOpt,
+    build_scope,
+    flags_dict,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare")(compare)
+
+
+def compare(
+    models: Annotated[
+        list[str], typer.Argument(help="Two or more catalog ids or hub ids.", show_default=False)
+    ],
+    task: TaskOpt = None,
+    language: LanguageOpt = None,
+    examples: ExamplesOpt = None,
+    domain_tokens: DomainTokensOpt = None,
+    input_tokens: InputTokensOpt = None,
+    gpu_hours: GpuHoursOpt = None,
+    gpu: GpuOpt = None,
+    gpus: GpusOpt = None,
+    serve: ServeOpt = None,
+    license: LicenseOpt = None,
+    domain: DomainOpt = None,
+    scope: ScopeFileOpt = None,
+    catalog: CatalogOpt = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON (alone on stdout).")] = False,
+) -> None:
+    """Compare models side by side for one scope: strategy, estimates, score and reasons, or why each is rejected."""
+    if len(models) < 2:
+        raise errors.usage(
+            "compare needs at least two models",
+            "Example: whichmodel compare bart-large-cnn t5-base --task summarization",
+        )
+    cat = load(catalog)
+    picked = []
+    for name in models:
+        m = resolve_model(cat, name)
+        if m not in picked:
+            picked.append(m)
+    flags = flags_dict(
+        task,
+        language,
+        examples,
+        domain_tokens,
+        input_tokens,
+        gpu_hours,
+        gpu,
+        gpus,
+        serve,
+        license,
+        domain,
+        str(len(picked)),
+    )
+    the_scope = build_scope(cat, scope, flags)
+    from whichmodel.engine import advise as engine_advise
+
+    advice = engine_advise(the_scope, cat, models=picked)
+    by_id: dict[str, Any] = {r.model: r for r in advice.recommendations}
+    rejected = {r.model: r for r in advice.rejected}
+    rows = []
+    for m in picked:
+        rec = by_id.get(m.id)
+        rows.append(
+            {
+                "model": m.id,
+                "hub_id": m.hub_id,
+                "status": "recommended" if rec else "rejected",
+                "recommendation": rec.model_dump(mode="json") if rec else None,
+                "rejected": rejected[m.id].model_dump(mode="json") if m.id in rejected else None,
+            }
+        )
+    if json_:
+        output.emit_json({"scope": advice.scope.model_dump(mode="json"), "models": rows})
+        return
+    from rich.table import Table
+
+    table = Table(title="Comparison", title_justify="left")
+    table.add_column("", style="bold", no_wrap=True)
+    for m in picked:
+        table.add_column(m.id, overflow="fold")
+
+    def row(label: str, fn) -> None:
+        table.add_row(label, *[fn(m) for m in picked])
+
+    def rec_of(m):
+        return by_id.get(m.id)
+
+    row("family", lambda m: m.family)
+    row("params", lambda m: output.fmt_params(m.params_b))
+    row("licence", lambda m: m.license)
+    row("context", lambda m: f"{m.context_tokens:,}" if m.context_tokens else "?")
+    row("verdict", lambda m: "recommended" if rec_of(m) else f"rejected ({rejected[m.id].rule})")
+    row("strategy", lambda m: rec_of(m).strategy if rec_of(m) else "-")
+    row("score", lambda m: f"{rec_of(m).score:g}" if rec_of(m) else "-")
+    row("GPU-hours", lambda m: output.fmt_num(rec_of(m).estimates.train_gpu_hours, 2) if rec_of(m) else "-")
+    row(
+        "serve GB", lambda m: output.fmt_num(rec_of(m).estimates.inference_memory_gb, 2) if rec_of(m) else "-"
+    )
+    row(
+        "cost",
+        lambda m: (
+            output.fmt_usd(rec_of(m).estimates.cost_usd)
+            if rec_of(m) and rec_of(m).strategy != "as-is"
+            else "-"
+        ),
+    )
+    row(
+        "why",
+        lambda m: (
+            "\n".join(
+                f"{r.rule} {r.points:+g}" for r in sorted(rec_of(m).reasons, key=lambda r: -abs(r.points))[:4]
+            )
+            if rec_of(m)
+            else rejected[m.id].reason
+        ),
+    )
+    output.console().print(table)

@@ -1,0 +1,272 @@
+"""Rendering advice: a Rich view for terminals and Markdown for design documents."""
+
+from __future__ import annotations
+
+from whichmodel.advice import Advice, Recommendation
+from whichmodel.cli.output import console, fmt_num, fmt_params, fmt_usd
+
+SUMMARY_RULES = ("ready_checkpoint", "strategy_fit", "domain", "budget")
+SUMMARY_RULES = ("ready_checkpoint", "strategy_fit", "domain", "budget")
+FAMILY_SHORT = {"encoder-only": "enc", "decoder-only": "dec", "encoder-decoder": "enc-dec"}
+SCOPE_LABELS = (
+    ("tasks", "task"),
+    ("languages", "languages"),
+    ("examples", "labelled examples"),
+    ("domain_tokens", "in-domain tokens"),
+    ("input_tokens", "longest input"),
+    ("gpu_hours", "GPU-hours"),
+    ("gpu", "training GPU"),
+    ("gpus", "GPUs"),
+    ("serve", "serving on"),
+    ("license", "licence"),
+    ("domain", "domain"),
+)
+
+
+def _value(v: object) -> str:
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v)
+    if isinstance(v, float) and v.is_integer():
+        return f"{int(v):,}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def scope_items(advice: Advice) -> list[tuple[str, str, bool]]:
+    s = advice.scope
+    assumed = {a.field for a in s.assumed}
+    out = []
+    for key, label in SCOPE_LABELS:
+        v = getattr(s, key)
+        if v is None:
+            continue
+        out.append((label, _value(v), key in assumed))
+    return out
+
+
+def _fit_icon(r: Recommendation) -> str:
+    if r.estimates.serve_dtype in ("int8", "int4"):
+        return "~"
+    return "✔"
+
+
+def _bar(score: float, top: float, width: int = 8) -> str:
+    if top <= 0 or score <= 0:
+        return ""
+    eighths = round(width * 8 * min(score / top, 1.0))
+    full, part = divmod(eighths, 8)
+    return "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
+
+
+def _hours(r: Recommendation) -> str:
+    h = r.estimates.train_gpu_hours
+    if r.strategy == "as-is":
+        return "-"
+    return fmt_num(h, 2) if h is not None else "?"
+
+
+def _memory(r: Recommendation) -> str:
+    e = r.estimates
+    serve = fmt_num(e.inference_memory_gb, 2)
+    if r.strategy == "as-is" or e.train_memory_gb is None:
+        return serve
+    return f"{fmt_num(e.train_memory_gb, 2)}/{serve}"
+
+
+def _cost(r: Recommendation) -> str:
+    if r.strategy == "as-is":
+        return "-"
+    return fmt_usd(r.estimates.cost_usd)
+
+
+def render(advice: Advice, explain: bool = False) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console()
+    items = scope_items(advice)
+    line = Text("Scope: ", style="bold")
+    for i, (label, value, assumed) in enumerate(items):
+        if i:
+            line.append(" · ")
+        line.append(f"{label} ")
+        line.append(value + ("*" if assumed else ""), style="dim" if assumed else "bold")
+    con.print(line)
+    if advice.scope.assumed:
+        con.print(Text("* assumed (not given); see --explain for why", style="dim"))
+    con.print()
+
+    arch = advice.architecture
+    if arch.recommended:
+        top = arch.ranking[0]
+        con.print(Text.assemble(("Architecture: ", "bold"), (arch.recommended, "bold green")))
+        for reason in top.reasons[: len(advice.scope.tasks)]:
+            con.print(Text("  " + reason))
+    else:
+        con.print(Text("Architecture: none fits", style="bold red"))
+    if explain:
+        for fam in arch.ranking:
+            con.print(Text(f"  {fam.family}: {fam.score:g}", style="dim"))
+            for reason in fam.reasons:
+                con.print(Text(f"    - {reason}", style="dim"))
+    con.print()
+
+    if advice.recommendations:
+        top_score = max(r.score for r in advice.recommendations)
+        from rich import box
+
+        table = Table(
+            title="Recommendations",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            show_edge=False,
+        )
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("model", overflow="fold", min_width=20)
+        table.add_column("strategy", no_wrap=True)
+        table.add_column("GPU-h", justify="right", no_wrap=True)
+        table.add_column("GB", justify="right", no_wrap=True)
+        table.add_column("$", justify="right", no_wrap=True)
+        table.add_column("fit", justify="center", no_wrap=True)
+        table.add_column("score", no_wrap=True)
+        for r in advice.recommendations:
+            table.add_row(
+                str(r.rank),
+                Text.assemble(
+                    r.model,
+                    ("\n" + f"{FAMILY_SHORT.get(r.family, r.family)} · {fmt_params(r.params_b)}", "dim"),
+                ),
+                r.strategy,
+                _hours(r),
+                _memory(r),
+                _cost(r),
+                _fit_icon(r),
+                f"{r.score:>4.0f} {_bar(r.score, top_score, 3)}",
+            )
+        con.print(table)
+        con.print(
+            Text(
+                "GB: training/serving memory · fit: ✔ fits, ~ fits once quantised · $: training cost",
+                style="dim",
+            )
+        )
+        con.print()
+        for r in advice.recommendations:
+            head = Text.assemble((f"{r.rank}. {r.model}", "bold"), f"  {r.hub_id or '(train it yourself)'}")
+            con.print(head)
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+            if explain:
+                for reason in r.reasons:
+                    grid.add_row(f"  {reason.points:+6.1f}", f"{reason.rule}: {reason.detail}")
+            else:
+                by_rule = {x.rule: x.detail for x in r.reasons}
+                shown = [by_rule[k] for k in SUMMARY_RULES if by_rule.get(k)]
+                if shown:
+                    grid.add_row("  ", "; ".join(shown))
+            for w in r.warnings:
+                grid.add_row(Text("  !", style="yellow"), Text(w, style="yellow"))
+            if r.hub is not None and r.hub.downloads is not None:
+                grid.add_row(
+                    "  ",
+                    Text(f"Hub: {r.hub.downloads:,} downloads (fetched {r.hub.fetched_at})", style="dim"),
+                )
+            con.print(grid)
+    else:
+        con.print(Text("No model fits every constraint.", style="bold red"))
+    con.print()
+
+    n = len(advice.rejected)
+    if n:
+        if explain:
+            con.print(Text(f"Rejected ({n}):", style="bold"))
+            for rej in advice.rejected:
+                con.print(Text(f"  ✘ {rej.model} [{rej.rule}]: {rej.reason}"))
+        else:
+            from collections import Counter
+
+            counts = Counter(r.rule for r in advice.rejected)
+            parts = ", ".join(f"{k} {v}" for k, v in counts.most_common())
+            con.print(Text(f"Rejected: {n} models ({parts}); --explain lists them.", style="dim"))
+    fs = advice.from_scratch
+    verdict = "worth it" if fs.worth_it else ("feasible, not worth it" if fs.feasible else "not feasible")
+    con.print(Text.assemble(("From scratch: ", "bold"), (verdict + ". ", "bold"), fs.reason))
+    for note in advice.notes:
+        con.print(Text(f"Note: {note}", style="yellow"))
+    if explain:
+        con.print()
+        con.print(Text("Assumptions:", style="bold"))
+        for a in advice.scope.assumed:
+            con.print(Text(f"  * {a.field} = {_value(a.value)}: {a.why}"))
+        for a in advice.assumptions:
+            con.print(Text(f"  - {a}"))
+    else:
+        con.print(
+            Text(f"{len(advice.assumptions)} estimator assumptions; --explain shows them.", style="dim")
+        )
+
+
+def markdown(advice: Advice) -> str:
+    lines: list[str] = ["# whichmodel advice", ""]
+    lines.append("## Scope")
+    lines.append("")
+    for label, value, assumed in scope_items(advice):
+        lines.append(f"- **{label}**: {value}{' *(assumed)*' if assumed else ''}")
+    lines.append("")
+    arch = advice.architecture
+    lines.append(f"## Architecture: {arch.recommended or 'none fits'}")
+    lines.append("")
+    for fam in arch.ranking:
+        lines.append(f"- **{fam.family}** (score {fam.score:g})")
+        for reason in fam.reasons:
+            lines.append(f"  - {reason}")
+    lines.append("")
+    lines.append("## Recommendations")
+    lines.append("")
+    if advice.recommendations:
+        lines.append(
+            "| # | model | family | params | strategy | GPU-h | train GB | serve GB | cost | score |"
+        )
+        lines.append("|---|---|---|---|---|---|---|---|---|---|")
+        for r in advice.recommendations:
+            e = r.estimates
+            lines.append(
+                f"| {r.rank} | {r.model} | {r.family} | {fmt_params(r.params_b)} | {r.strategy} | {_hours(r)} | "
+                f"{fmt_num(e.train_memory_gb, 2) if e.train_memory_gb is not None else '-'} | "
+                f"{fmt_num(e.inference_memory_gb, 2)} | {_cost(r)} | {r.score:g} |"
+            )
+        lines.append("")
+        for r in advice.recommendations:
+            lines.append(f"### {r.rank}. {r.model}" + (f" (`{r.hub_id}`)" if r.hub_id else ""))
+            lines.append("")
+            for reason in r.reasons:
+                lines.append(f"- {reason.rule} ({reason.points:+g}): {reason.detail}")
+            for w in r.warnings:
+                lines.append(f"- **warning**: {w}")
+            lines.append("")
+    else:
+        lines.append("No model fits every constraint.")
+        lines.append("")
+    fs = advice.from_scratch
+    lines.append("## Training from scratch")
+    lines.append("")
+    lines.append(fs.reason)
+    lines.append("")
+    if advice.rejected:
+        lines.append(f"## Rejected ({len(advice.rejected)})")
+        lines.append("")
+        for rej in advice.rejected:
+            lines.append(f"- {rej.model} ({rej.rule}): {rej.reason}")
+        lines.append("")
+    lines.append("## Assumptions")
+    lines.append("")
+    for a in advice.scope.assumed:
+        lines.append(f"- {a.field} = {_value(a.value)}: {a.why}")
+    for a in advice.assumptions:
+        lines.append(f"- {a}")
+    for note in advice.notes:
+        lines.append(f"- Note: {note}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""Building a scope from flags and a scope file (flags override the file); shared by advise and compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+from whichmodel import yamlio
+from whichmodel.catalog import Catalog
+from whichmodel.cli import errors
+from whichmodel.scope import Scope, ScopeInput, ScopeProblem, normalize
+
+TaskOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--task",
+        "-t",
+        help="What the model must do (repeatable): summarization, ner, chat, ...",
+        show_default=False,
+    ),
+]
+LanguageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--language",
+        "-l",
+        help="ISO 639-1 code, 'code' or 'multi' (repeatable). Default: en.",
+        show_default=False,
+    ),
+]
+ExamplesOpt = Annotated[
+    str | None, typer.Option("--examples", help="Labelled training examples (e.g. 5k). Default: 0.")
+]
+DomainTokensOpt = Annotated[
+    str | None,
+    typer.Option("--domain-tokens", help="Unlabelled in-domain text, in tokens (e.g. 2B). Default: 0."),
+]
+InputTokensOpt = Annotated[
+    str | None,
+    typer.Option("--input-tokens", help="Longest input the model must read, in tokens. Default: 512."),
+]
+GpuHoursOpt = Annotated[
+    str | None, typer.Option("--gpu-hours", help="Training budget in GPU-hours (0 = none). Default: 0.")
+]
+GpuOpt = Annotated[
+    str | None,
+    typer.Option("--gpu", help="Training accelerator (see `catalog accelerators`). Default: a100-80gb."),
+]
+GpusOpt = Annotated[str | None, typer.Option("--gpus", help="How many training accelerators. Default: 1.")]
+ServeOpt = Annotated[
+    str | None,
+    typer.Option("--serve", help="Where it will run: an accelerator id, cpu or edge. Default: the --gpu."),
+]
+LicenseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--license", help="any | open (OSI) | commercial (no user cap or use restriction). Default: any."
+    ),
+]
+DomainOpt = Annotated[
+    str | None,
+    typer.Option("--domain", help="Application domain: biomedical, legal, finance, scientific, code, ..."),
+]
+TopOpt = Annotated[
+    str | None, typer.Option("--top", help="How many recommendations (at least 1). Default: 5.")
+]
+ScopeFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--scope", help="YAML or JSON file with the scope's fields; flags override it.", show_default=False
+    ),
+]
+
+FLAG = {
+    "tasks": "--task",
+    "languages": "--language",
+    "examples": "--examples",
+    "domain_tokens": "--domain-tokens",
+    "input_tokens": "--input-tokens",
+    "gpu_hours": "--gpu-hours",
+    "gpu": "--gpu",
+    "gpus": "--gpus",
+    "serve": "--serve",
+    "license": "--license",
+    "domain": "--domain",
+    "top": "--top",
+}
+
+
+def read_scope_file(path: Path) -> dict[str, Any]:
+    """A scope file's mapping, or a usage error naming the problem."""
+    try:
+        data = yamlio.load(path)
+    except yamlio.DocumentError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        raise errors.usage(
+            f"Scope file {str(path)!r} {exc.message}{where}", "Pass a YAML or JSON mapping of scope fields"
+        ) from None
+    if data is None:
+        raise errors.usage(
+            f"Scope file {str(path)!r} is empty", "Write fields such as `tasks: [summarization]`"
+        )
+    if not isinstance(data, dict):
+        raise errors.usage(
+            f"Scope file {str(path)!r} holds a {type(data).__name__}, not a mapping",
+            "Write fields such as `tasks: [summarization]`",
+        )
+    return data
+
+
+def build_scope(catalog: Catalog, scope_file: Path | None, flags: dict[str, Any]) -> Scope:
+    """Merge the scope file with flags (flags win), validate, and normalize against the catalog."""
+    data: dict[str, Any] = read_scope_file(scope_file) if scope_file is not None else {}
+    source = f"scope file {str(scope_file)!r}" if scope_file is not None else "flags"
+    for key, value in flags.items():
+        if value is not None and value != []:
+            data[key] = value
+    try:
+        raw = ScopeInput.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = str(err["loc"][0]) if err["loc"] else "scope"
+        name = FLAG.get(field, field) if flags.get(field) not in (None, []) else f"{field} (in the {source})"
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            known = ", ".join(FLAG)
+            raise errors.usage(
+                f"Unknown scope field {field!r} in the {source}", f"Known fields: {known}"
+            ) from None
+        raise errors.usage(f"{name}: {msg}", "See `whichmodel advise --help`") from None
+    try:
+        return normalize(raw, catalog)
+    except ScopeProblem as exc:
+        flag = FLAG.get(exc.field, exc.field)
+        close = f"; closest: {', '.join(repr(m) for m in exc.matches)}" if exc.matches else ""
+        listing = {
+            "tasks": "Run `whichmodel tasks` to see them all",
+            "gpu": "Run `whichmodel catalog accelerators` to see them all",
+            "serve": "Use an accelerator id, cpu or edge",
+        }.get(exc.field, "See `whichmodel advise --help`")
+        raise errors.usage(f"{flag}: {exc.message}{close}", listing) from None
+
+
+def flags_dict(
+    task: list[str] | None,
+    language: list[str] | None,
+    examples: str | None,
+    domain_tokens: str | None,
+    input_tokens: str | None,
+    gpu_hours: str | None,
+    gpu: str | None,
+    gpus: str | None,
+    serve: str | None,
+    license: str | None,
+    domain: str | None,
+    top: str | None,
+) -> dict[str, Any]:
+    return {
+        "tasks": task,
+        "languages": language,
+        "examples": examples,
+        "domain_tokens": domain_tokens,
+        "input_tokens": input_tokens,
+        "gpu_hours": gpu_hours,
+        "gpu": gpu,
+        "gpus": gpus,
+        "serve": serve,
+        "license": license,
+        "domain": domain,
+        "top": top,
+    }

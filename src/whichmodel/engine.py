@@ -1,0 +1,518 @@
+"""The advice engine: for every catalog model and every strategy that applies, estimate and run the rules.
+
+Pure and deterministic: the same scope and catalog give the same advice. No printing, no network.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from whichmodel import estimator as est
+from whichmodel.advice import (
+    Advice,
+    ArchitectureVerdict,
+    Estimates,
+    FamilyRank,
+    FromScratch,
+    HubInfo,
+    Reason,
+    Recommendation,
+    Rejected,
+)
+from whichmodel.catalog import Catalog
+from whichmodel.catalog_schema import FAMILIES, Model
+from whichmodel.rules import (
+    CPT_MIN_TOKENS,
+    FIT_POINTS,
+    LARGE_MODEL_B,
+    PROMPTABLE,
+    RULES,
+    SMALL_MODEL_B,
+    Candidate,
+    Context,
+    Points,
+    Veto,
+)
+from whichmodel.scope import Scope
+
+SERVE_DTYPES = ("bf16", "int8", "int4")
+GENERATED_TOKENS = 512  # room for the output of a generative task when sizing the KV cache
+MIN_PRETRAIN_PARAMS = 0.1e9  # BERT-base scale: below this a from-scratch model is a toy
+CHINCHILLA_TOKENS_PER_PARAM = 20
+PUBLIC_TEXT_LANGS = {"en", "code"}  # languages with public pre-training corpora far larger than any budget
+STRATEGY_ORDER = ("as-is", "full-finetune", "lora", "qlora", "continued-pretraining", "pretrain")
+ENGINE_ASSUMPTIONS = (
+    f"Fine-tuning data: labelled examples x {est.FINETUNE_EPOCHS:g} epochs x tokens per example "
+    "(the longest input, capped at the model's window).",
+    "Serving: bf16 weights where they fit the serving target, else int8, else int4; KV cache for the longest input"
+    f" plus {GENERATED_TOKENS} generated tokens on generative tasks; batch 1.",
+    "Continued pre-training: one pass over the in-domain tokens.",
+    "From scratch: the compute-optimal model for the budget has ~20 training tokens per parameter (Chinchilla,"
+    " Hoffmann et al. 2022).",
+)
+
+
+def _family_key(m: Model) -> str:
+    """A lineage key so the top N is not five sizes of one model: org + name without sizes or variants."""
+    name = m.hub_id.lower()
+    name = re.sub(r"[-_.]?\d+(\.\d+)?[mbk](?![a-z])", "", name)
+    name = re.sub(r"-(instruct|it|chat|base|hf|v\d+(\.\d+)?|\d{4})\b", "", name)
+    name = re.sub(r"-(small|base|large|xl|xxl|mini|medium|tiny)\b", "", name)
+    return name
+
+
+def _strategies(scope: Scope, m: Model, ctx: Context) -> list[str]:
+    task_ids = {t.id for t in ctx.tasks}
+    out: list[str] = []
+    ready = (m.variant == "task" and bool(task_ids & set(m.tasks))) or (
+        m.variant == "instruct" and m.family != "encoder-only" and task_ids <= (PROMPTABLE | set(m.tasks))
+    )
+    base_as_is = m.variant == "base" and task_ids <= {"fill-mask", "text-generation", "feature-extraction"}
+    if ready or base_as_is:
+        out.append("as-is")
+    if scope.examples > 0:
+        out.append("full-finetune")
+        out.append("lora")
+        if m.params_b >= SMALL_MODEL_B:
+            out.append("qlora")
+    if scope.domain_tokens >= CPT_MIN_TOKENS and m.variant != "task":
+        out.append("continued-pretraining")
+    return out
+
+
+def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
+    window = m.context_tokens or ctx.scope.input_tokens
+    tokens = min(ctx.scope.input_tokens + (GENERATED_TOKENS if ctx.generative else 0), max(window, 1))
+    last: float | None = None
+    for dtype in SERVE_DTYPES:
+        mem = est.inference_memory(
+            params=m.params_b * 1e9, dtype=dtype, model=m, context_tokens=tokens, batch=1
+        )
+        last = mem.total
+        if mem.total <= ctx.serve_memory_gb:
+            return mem.total, dtype, True
+    return last, "int4", False
+
+
+def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
+    s = ctx.scope
+    window = m.context_tokens or s.input_tokens
+    seq = max(16, min(s.input_tokens, window))
+    if strategy == "continued-pretraining":
+        tokens = float(s.domain_tokens)
+    elif strategy == "pretrain":
+        tokens = m.params_b * 1e9 * CHINCHILLA_TOKENS_PER_PARAM
+    else:
+        tokens = est.finetune_tokens(s.examples, tokens_per_example=seq)
+    return est.estimate_job(
+        params=m.params_b * 1e9,
+        strategy=strategy,
+        accelerator=ctx.train_acc,
+        gpus=s.gpus,
+        tokens=tokens,
+        seq_len=seq,
+        model=m,
+        model_id=m.id,
+    )
+
+
+def _evaluate(ctx: Context, c: Candidate) -> tuple[float, list[Reason], list[str], tuple[str, str] | None]:
+    reasons: list[Reason] = []
+    warnings: list[str] = []
+    score = 0.0
+    for name, rule in RULES.items():
+        outcome = rule(ctx, c)
+        if outcome is None:
+            continue
+        if isinstance(outcome, Veto):
+            return score, reasons, warnings, (name, outcome.reason)
+        assert isinstance(outcome, Points)
+        weight = ctx.weights.get(name, 0.0)
+        contribution = round(weight * outcome.raw, 2)
+        score += contribution
+        reasons.append(Reason(rule=name, points=contribution, detail=outcome.detail))
+        if outcome.warning and outcome.warning not in warnings:
+            warnings.append(outcome.warning)
+    return round(score, 2), reasons, warnings, None
+
+
+def _estimates(c: Candidate) -> Estimates:
+    t = c.train
+    return Estimates(
+        train_gpu_hours=None if t is None else _round(t.gpu_hours),
+        train_memory_gb=None if t is None else _round(t.memory.total),
+        inference_memory_gb=_round(c.serve_memory_gb),
+        gpus_needed=None if t is None else t.gpus_needed,
+        cost_usd=None if t is None else _round(t.cost_usd),
+        train_tokens=None if t is None else t.tokens,
+        wall_clock_hours=None if t is None else _round(t.wall_clock_hours),
+        serve_dtype=c.serve_dtype,
+    )
+
+
+def _round(x: float | None) -> float | None:
+    if x is None:
+        return None
+    return float(f"{x:.4g}")
+
+
+def _hub_json(record: Any) -> HubInfo | None:
+    if record is None:
+        return None
+    data = record.advice_json() if hasattr(record, "advice_json") else dict(record)
+    return HubInfo(**data)
+
+
+def build_context(scope: Scope, catalog: Catalog, snapshot: Any = None, now: Any = None) -> Context:
+    tasks = [catalog.tasks[t] for t in scope.tasks]
+    serve_target = catalog.serving.get(scope.serve)
+    serve_acc = None if serve_target else catalog.accelerator(scope.serve)
+    memory = serve_target.memory_gb if serve_target else serve_acc.memory_gb  # type: ignore[union-attr]
+    weights = dict(catalog.weights.rules) if catalog.weights else {}
+    return Context(
+        scope=scope,
+        catalog=catalog,
+        tasks=tasks,
+        generative=any(t.generative for t in tasks),
+        train_acc=catalog.accelerator(scope.gpu),
+        serve_acc=serve_acc,
+        serve_target=serve_target,
+        serve_memory_gb=memory,
+        weights=weights,
+        snapshot=snapshot,
+        now=now,
+    )
+
+
+def advise(
+    scope: Scope,
+    catalog: Catalog,
+    *,
+    snapshot: Any = None,
+    now: Any = None,
+    models: Sequence[Model] | None = None,
+    extra: Sequence[Model] = (),
+) -> Advice:
+    """The advice for a scope. ``models`` restricts the candidates (for `compare`); ``extra`` adds uncurated ones."""
+    ctx = build_context(scope, catalog, snapshot, now)
+    pool = list(models if models is not None else catalog.models.values()) + list(extra)
+    extra_ids = {m.id for m in extra}
+
+    viable: list[tuple[float, Recommendation, Model]] = []
+    rejected: list[Rejected] = []
+    assumptions: list[str] = list(ENGINE_ASSUMPTIONS)
+    seen_assumptions = set(assumptions)
+    veto_counts: dict[str, Counter[str]] = {f: Counter() for f in FAMILIES}
+
+    for m in pool:
+        hub = snapshot.get(m.hub_id) if snapshot is not None else None
+        strategies = _strategies(scope, m, ctx)
+        if not strategies:
+            reason = _no_strategy_reason(scope, m, ctx)
+            rejected.append(Rejected(model=m.id, hub_id=m.hub_id, rule=reason[0], reason=reason[1]))
+            veto_counts[m.family][reason[0]] += 1
+            continue
+        serve_mem, serve_dtype, serve_fits = _serving(ctx, m)
+        best: tuple[float, Recommendation] | None = None
+        vetoes: list[tuple[str, str, str]] = []
+        for strategy in strategies:
+            train = None if strategy == "as-is" else _train(ctx, m, strategy)
+            if train is not None:
+                for a in train.assumptions:
+                    if a not in seen_assumptions:
+                        seen_assumptions.add(a)
+                        assumptions.append(a)
+            c = Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub)
+            score, reasons, warnings, veto = _evaluate(ctx, c)
+            if veto is not None:
+                vetoes.append((strategy, veto[0], veto[1]))
+                continue
+            rec = Recommendation(
+                rank=0,
+                model=m.id,
+                hub_id=m.hub_id,
+                family=m.family,
+                objective=m.objective,
+                params_b=m.params_b,
+                strategy=strategy,
+                score=score,
+                estimates=_estimates(c),
+                reasons=reasons,
+                warnings=warnings,
+                hub=_hub_json(hub),
+                variant=m.variant,
+                license=m.license,
+                ready_for=m.ready_for,
+                curated=m.id not in extra_ids,
+            )
+            if best is None or score > best[0]:
+                best = (score, rec)
+        if best is None:
+            rule, reason = _summarize_vetoes(vetoes)
+            rejected.append(Rejected(model=m.id, hub_id=m.hub_id, rule=rule, reason=reason))
+            veto_counts[m.family][rule] += 1
+        else:
+            viable.append((best[0], best[1], m))
+
+    viable.sort(key=lambda item: (-item[0], item[2].params_b, item[2].id))
+    top = _diverse(viable, scope.top)
+    from_scratch, pretrain_rec = _from_scratch(ctx, viable)
+    if pretrain_rec is not None:
+        top = [pretrain_rec, *top][: scope.top]
+    recs = [r.model_copy(update={"rank": i + 1}) for i, r in enumerate(top)]
+    architecture = _architecture(ctx, viable, veto_counts, recs)
+    notes = []
+    if snapshot is not None and now is not None and hasattr(snapshot, "age_days"):
+        age = snapshot.age_days(now)
+        if age is not None and age > 30:
+            notes.append(f"The Hub snapshot is {age:.0f} days old; run `whichmodel hub refresh`.")
+    if not recs:
+        notes.append("No model fits every constraint; the rejected list says what stopped each one.")
+    return Advice(
+        scope=scope,
+        architecture=architecture,
+        recommendations=recs,
+        rejected=rejected,
+        from_scratch=from_scratch,
+        assumptions=assumptions,
+        notes=notes,
+    )
+
+
+def _no_strategy_reason(scope: Scope, m: Model, ctx: Context) -> tuple[str, str]:
+    # Run the task rule first: it names the most fundamental mismatch.
+    c = Candidate(m, "as-is", None, None, None, True)
+    out = RULES["task_fit"](ctx, c)
+    if isinstance(out, Veto):
+        return "task_fit", out.reason
+    out = RULES["language"](ctx, c)
+    if isinstance(out, Veto):
+        return "language", out.reason
+    if m.variant == "base":
+        return (
+            "ready_checkpoint",
+            "a base model needs fine-tuning, and there are no labelled examples to train on",
+        )
+    return (
+        "ready_checkpoint",
+        "not ready for this task as it is, and there are no labelled examples to train on",
+    )
+
+
+def _summarize_vetoes(vetoes: list[tuple[str, str, str]]) -> tuple[str, str]:
+    rules = {rule for _, rule, _ in vetoes}
+    if len(rules) == 1 and len({reason for _, _, reason in vetoes}) == 1:
+        return vetoes[0][1], vetoes[0][2]
+    first_rule = vetoes[0][1]
+    return first_rule, "; ".join(f"{s}: {reason}" for s, _, reason in vetoes)
+
+
+def _diverse(viable: list[tuple[float, Recommendation, Model]], n: int) -> list[Recommendation]:
+    chosen: list[Recommendation] = []
+    seen: set[str] = set()
+    rest: list[Recommendation] = []
+    for _, rec, m in viable:
+        key = _family_key(m)
+        if key in seen:
+            rest.append(rec)
+            continue
+        seen.add(key)
+        chosen.append(rec)
+        if len(chosen) == n:
+            return chosen
+    return (chosen + rest)[:n]
+
+
+def _architecture(
+    ctx: Context,
+    viable: list[tuple[float, Recommendation, Model]],
+    veto_counts: dict[str, Counter[str]],
+    recs: list[Recommendation],
+) -> ArchitectureVerdict:
+    ranking: list[FamilyRank] = []
+    weight = ctx.weights.get("task_fit", 1.0)
+    for fam in FAMILIES:
+        reasons: list[str] = []
+        fits = []
+        for t in ctx.tasks:
+            ff = t.families.get(fam)
+            fits.append(FIT_POINTS.get(ff.fit, 0.0) if ff else 0.0)
+            if ff:
+                reasons.append(f"{t.id}: {ff.fit}. {ff.reason}")
+        best = next(((s, r) for s, r, m in viable if m.family == fam), None)
+        if best is not None:
+            score = best[0]
+            reasons.append(f"Best candidate: {best[1].model} ({best[1].strategy}), score {best[0]:g}.")
+        else:
+            score = round(weight * sum(fits) / len(fits), 2) if fits else 0.0
+            common = veto_counts[fam].most_common(1)
+            if common:
+                n = sum(veto_counts[fam].values())
+                reasons.append(f"No {fam} model fits: {n} rejected, most for {common[0][0]}.")
+            score = min(score, 0.0) if sum(fits) == 0 else round(score * 0.5, 2)
+        ranking.append(FamilyRank(family=fam, score=round(score, 2), reasons=reasons))
+    ranking.sort(key=lambda r: (-r.score, FAMILIES.index(r.family)))
+    recommended = (
+        recs[0].family if recs else (ranking[0].family if ranking and ranking[0].score > 0 else None)
+    )
+    if recommended is not None:
+        ranking.sort(key=lambda r: (r.family != recommended, -r.score, FAMILIES.index(r.family)))
+    return ArchitectureVerdict(recommended=recommended, ranking=ranking)
+
+
+def _from_scratch(
+    ctx: Context, viable: list[tuple[float, Recommendation, Model]]
+) -> tuple[FromScratch, Recommendation | None]:
+    s = ctx.scope
+    best = viable[0] if viable else None
+    compared = f"{best[2].id} ({best[2].params_b:g}B, {best[1].strategy})" if best else None
+    if s.gpu_hours <= 0:
+        return (
+            FromScratch(
+                feasible=False,
+                params_b=None,
+                tokens=None,
+                gpu_hours_needed=None,
+                reason="No training budget: pre-training from scratch is out of reach; use or adapt a checkpoint.",
+                compared_to=compared,
+            ),
+            None,
+        )
+    flops = est.flops_in(s.gpu_hours, ctx.train_acc, "pretrain")
+    if flops is None:
+        return (
+            FromScratch(
+                feasible=False,
+                params_b=None,
+                tokens=None,
+                gpu_hours_needed=None,
+                reason=f"{ctx.train_acc.name} has no TFLOP/s figure, so the model the budget buys is unknown.",
+                compared_to=compared,
+            ),
+            None,
+        )
+    params, tokens = est.compute_optimal(flops)
+    own_text = any(lang not in PUBLIC_TEXT_LANGS for lang in s.languages) or bool(s.domain)
+    data_note = ""
+    if own_text and s.domain_tokens > 0 and s.domain_tokens < tokens:
+        # data-limited: the corpus you have bounds the model (~20 tokens per parameter)
+        tokens = float(s.domain_tokens)
+        params = tokens / CHINCHILLA_TOKENS_PER_PARAM
+        data_note = f" Your {s.domain_tokens:,} in-domain tokens limit it to ~{params / 1e9:.3g}B parameters."
+    gpu_hours = est.gpu_hours_for(est.training_flops(params, tokens, "pretrain"), ctx.train_acc, "pretrain")
+    feasible = params >= MIN_PRETRAIN_PARAMS
+    size = f"{params / 1e9:.3g}B" if params >= 1e9 else f"{params / 1e6:.3g}M"
+    if not feasible:
+        reason = (
+            f"The budget buys a compute-optimal model of only ~{size} parameters on {tokens / 1e9:.3g}B tokens,"
+            f" a toy next to existing checkpoints.{data_note}"
+        )
+        return (
+            FromScratch(
+                feasible=False,
+                params_b=params / 1e9,
+                tokens=tokens,
+                gpu_hours_needed=gpu_hours,
+                reason=reason,
+                compared_to=compared,
+            ),
+            None,
+        )
+    covered = best is not None
+    fam = best[2].family if best else _best_family(ctx)
+    best_params = best[2].params_b * 1e9 if best else 0.0
+    big_corpus = s.domain_tokens >= tokens * 0.25 and s.domain_tokens >= 1e10
+    worth = (not covered) or (params >= best_params and big_corpus)
+    if worth and not covered:
+        reason = (
+            f"No existing checkpoint fits your languages or constraints; the budget trains a ~{size} model on"
+            f" {tokens / 1e9:.3g}B tokens.{data_note}"
+        )
+    elif worth:
+        reason = (
+            f"The budget trains a ~{size} model on {tokens / 1e9:.3g}B tokens, at least the size of {compared},"
+            f" and your {s.domain_tokens:,} in-domain tokens are a large share of it (the BloombergGPT recipe).{data_note}"
+        )
+    else:
+        reason = (
+            f"Feasible (~{size} parameters on {tokens / 1e9:.3g}B tokens), but not worth it: "
+            + (
+                f"{compared} is larger or already trained on far more text; adapting it costs a fraction."
+                if params < best_params
+                else f"without a large in-domain corpus it would not beat {compared}, which you can adapt for far less."
+            )
+            + data_note
+        )
+    result = FromScratch(
+        feasible=True,
+        params_b=params / 1e9,
+        tokens=tokens,
+        gpu_hours_needed=gpu_hours,
+        reason=reason,
+        worth_it=worth,
+        compared_to=compared,
+    )
+    if not worth or fam is None:
+        return result, None
+    return result, _pretrain_recommendation(ctx, fam, params, tokens)
+
+
+def _best_family(ctx: Context) -> str | None:
+    scores = {
+        f: sum(FIT_POINTS.get(t.families[f].fit, 0) for t in ctx.tasks if f in t.families) for f in FAMILIES
+    }
+    fam = max(FAMILIES, key=lambda f: (scores[f], -FAMILIES.index(f)))
+    return fam if scores[fam] > 0 else None
+
+
+def _pretrain_recommendation(
+    ctx: Context, family: str, params: float, tokens: float
+) -> Recommendation | None:
+    arch = ctx.catalog.architectures.get(family)
+    template = ctx.catalog.models.get((arch.pretrain_template or "").lower()) if arch else None
+    if template is None:
+        return None
+    size = f"{params / 1e9:.3g}b" if params >= 1e9 else f"{params / 1e6:.3g}m"
+    synthetic = template.model_copy(
+        update={
+            "id": f"{template.id}-style-{size}",
+            "params_b": params / 1e9,
+            "languages": list(ctx.scope.languages),
+            "variant": "base",
+            "domains": [ctx.scope.domain] if ctx.scope.domain else [],
+            "quality": [],
+            "year": None,
+            "active_params_b": None,
+        }
+    )
+    serve_mem, serve_dtype, serve_fits = _serving(ctx, synthetic)
+    train = _train(ctx, synthetic, "pretrain")
+    c = Candidate(synthetic, "pretrain", train, serve_mem, serve_dtype, serve_fits, None, synthetic=True)
+    score, reasons, warnings, veto = _evaluate(ctx, c)
+    if veto is not None:
+        warnings.append(f"{veto[0]}: {veto[1]}")
+    name = f"a {template.id}-style {size.upper()} {family} model, trained from scratch"
+    return Recommendation(
+        rank=0,
+        model=name,
+        hub_id=None,
+        family=family,
+        objective=template.objective,
+        params_b=round(params / 1e9, 4),
+        strategy="pretrain",
+        score=score,
+        estimates=_estimates(c),
+        reasons=reasons,
+        warnings=warnings,
+        hub=None,
+        variant="base",
+        license=None,
+        template=template.id,
+        curated=True,
+    )
+
+
+__all__ = ["LARGE_MODEL_B", "advise", "build_context"]

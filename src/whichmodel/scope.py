@@ -1,0 +1,211 @@
+"""The scope of an application: what the user told us, normalized against the catalog.
+
+A scope comes from flags, a scope file (YAML or JSON mapping of the same fields) or the interview.
+``ScopeInput`` is the document (every field optional); :func:`normalize` resolves names against the
+catalog, applies defaults and lists every default it applied in ``assumed``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from whichmodel.catalog import Catalog, UnknownName
+from whichmodel.numbers import parse_number
+
+LicenseNeed = Literal["any", "open", "commercial"]
+
+DEFAULTS: dict[str, Any] = {
+    "languages": ["en"],
+    "examples": 0,
+    "domain_tokens": 0,
+    "input_tokens": 512,
+    "gpu_hours": 0.0,
+    "gpu": "a100-80gb",
+    "gpus": 1,
+    "license": "any",
+    "top": 5,
+}
+WHY: dict[str, str] = {
+    "languages": "no language given; English assumed",
+    "examples": "no labelled examples given; none assumed",
+    "domain_tokens": "no in-domain text given; none assumed",
+    "input_tokens": "no input length given; a typical 512-token input assumed",
+    "gpu_hours": "no training budget given; none assumed (use checkpoints as they are)",
+    "gpu": "no accelerator given; an A100 80GB assumed for training estimates",
+    "gpus": "no GPU count given; one assumed",
+    "serve": "no serving target given; the training accelerator assumed",
+    "license": "no licence need given; any licence accepted (each one's terms are still shown)",
+    "top": "five recommendations by default",
+}
+
+MAX_COUNT = 1e16
+
+
+def _count(value: Any, field: str, *, positive: bool = False, whole: bool = True) -> Any:
+    if value is None:
+        return None
+    try:
+        number = parse_number(value)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    if number < 0 or (positive and number == 0):
+        raise ValueError(f"must be {'greater than 0' if positive else 'at least 0'} (got {value!r})")
+    if number > MAX_COUNT:
+        raise ValueError(f"{value!r} is too large to be a real {field}")
+    return round(number) if whole else number
+
+
+class ScopeInput(BaseModel):
+    """A scope file: a mapping of these fields (all optional; flags override them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tasks: list[Annotated[str, Field(min_length=1, max_length=80)]] | None = Field(
+        default=None, description="Task ids or aliases (see `whichmodel tasks`)."
+    )
+    languages: list[Annotated[str, Field(min_length=1, max_length=20)]] | None = Field(
+        default=None, description="ISO 639-1 codes, 'code' for programming languages, or 'multi' for many."
+    )
+    examples: int | None = Field(default=None, description="Labelled training examples.")
+    domain_tokens: int | None = Field(default=None, description="Unlabelled in-domain text, in tokens.")
+    input_tokens: int | None = Field(
+        default=None, description="Longest input the model must read, in tokens."
+    )
+    gpu_hours: float | None = Field(default=None, description="Training budget in GPU-hours (0 = none).")
+    gpu: str | None = Field(default=None, description="Training accelerator id or alias.")
+    gpus: int | None = Field(default=None, description="How many training accelerators.")
+    serve: str | None = Field(default=None, description="Where it will run: an accelerator id, cpu or edge.")
+    license: LicenseNeed | None = Field(
+        default=None, description="any, open (OSI) or commercial (no cap/restrictions)."
+    )
+    domain: str | None = Field(
+        default=None, description="Domain: biomedical, legal, finance, scientific, code, ..."
+    )
+    top: int | None = Field(default=None, description="How many recommendations (at least 1).")
+
+    @field_validator("tasks", "languages", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return [p.strip() for p in v.split(",") if p.strip()]
+        return v
+
+    @field_validator("examples", "domain_tokens", mode="before")
+    @classmethod
+    def _counts(cls, v: Any, info: Any) -> Any:
+        return _count(v, info.field_name)
+
+    @field_validator("input_tokens", "gpus", "top", mode="before")
+    @classmethod
+    def _positive_counts(cls, v: Any, info: Any) -> Any:
+        return _count(v, info.field_name, positive=True)
+
+    @field_validator("gpu_hours", mode="before")
+    @classmethod
+    def _hours(cls, v: Any) -> Any:
+        return _count(v, "gpu_hours", whole=False)
+
+    @field_validator("license", "gpu", "serve", "domain", mode="before")
+    @classmethod
+    def _lower(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
+
+
+class Assumed(BaseModel):
+    field: str
+    value: Any
+    why: str
+
+
+class Scope(BaseModel):
+    """The normalized scope: names resolved, defaults applied and listed in ``assumed``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tasks: list[str]
+    languages: list[str]
+    examples: int
+    domain_tokens: int
+    input_tokens: int
+    gpu_hours: float
+    gpu: str
+    gpus: int
+    serve: str
+    license: LicenseNeed
+    domain: str | None = None
+    top: int
+    assumed: list[Assumed] = Field(default_factory=list)
+
+    def to_input(self) -> dict[str, Any]:
+        """The scope as a scope file (replays exactly through ``advise --scope``)."""
+        data = self.model_dump(mode="json", exclude={"assumed"})
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class ScopeProblem(ValueError):
+    """A scope value the catalog cannot resolve; ``field`` names it, ``matches`` are close names."""
+
+    def __init__(self, field: str, message: str, matches: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.matches = matches or []
+
+
+LANGUAGE_SPECIALS = {"code", "multi"}
+
+
+def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
+    """Resolve names against the catalog and fill defaults; every default lands in ``assumed``."""
+    assumed: list[Assumed] = []
+    values: dict[str, Any] = raw.model_dump()
+
+    if not raw.tasks:
+        raise ScopeProblem("tasks", "no task given (use --task, e.g. --task summarization)")
+    tasks: list[str] = []
+    for name in raw.tasks:
+        try:
+            tid = catalog.task(name).id
+        except UnknownName as exc:
+            raise ScopeProblem("tasks", f"unknown task {name!r}", exc.matches) from None
+        if tid not in tasks:
+            tasks.append(tid)
+    values["tasks"] = tasks
+
+    for key, default in DEFAULTS.items():
+        if values.get(key) is None:
+            values[key] = default
+            assumed.append(Assumed(field=key, value=default, why=WHY[key]))
+
+    languages: list[str] = []
+    for lang in values["languages"]:
+        code = lang.strip().lower()
+        if code in ("multilingual", "many"):
+            code = "multi"
+        if not (code in LANGUAGE_SPECIALS or (code.isalpha() and 2 <= len(code) <= 3)):
+            raise ScopeProblem("languages", f"{lang!r} is not an ISO 639-1 code, 'code' or 'multi'")
+        if code not in languages:
+            languages.append(code)
+    values["languages"] = languages
+
+    try:
+        values["gpu"] = catalog.accelerator(values["gpu"]).id
+    except UnknownName as exc:
+        raise ScopeProblem("gpu", f"unknown accelerator {values['gpu']!r}", exc.matches) from None
+
+    if values.get("serve") is None:
+        values["serve"] = values["gpu"]
+        assumed.append(Assumed(field="serve", value=values["gpu"], why=WHY["serve"]))
+    elif values["serve"] not in catalog.serving:
+        try:
+            values["serve"] = catalog.accelerator(values["serve"]).id
+        except UnknownName as exc:
+            names = list(catalog.serving) + exc.matches
+            raise ScopeProblem("serve", f"unknown serving target {values['serve']!r}", names[:4]) from None
+
+    if values["top"] < 1:
+        raise ScopeProblem("top", "must be at least 1")
+    values["assumed"] = assumed
+    return Scope(**values)
