@@ -32,7 +32,7 @@ PositiveInt = Annotated[int, Field(gt=0)]
 class Strict(BaseModel):
     """Base for every catalog document: unknown fields are errors, values are not coerced silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- architectures ---------------------------------------------------------------------------------
