@@ -159,9 +159,9 @@ class Expect(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     family: list[Literal["encoder-only", "decoder-only", "encoder-decoder"]] = Field(min_length=1)
-    strategy: list[Literal["as-is", "full-finetune", "lora", "qlora", "pretrain", "continued-pretraining"]] = (
-        Field(min_length=1)
-    )
+    strategy: list[
+        Literal["as-is", "full-finetune", "lora", "qlora", "pretrain", "continued-pretraining"]
+    ] = Field(min_length=1)
     models: list[str] = Field(default_factory=list)
     model_families: list[str] = Field(default_factory=list)
     top_k: int = Field(default=5, ge=1, le=20)
