@@ -47,7 +47,7 @@ def _scope(scope: dict[str, Any]) -> str:
         parts.append(f"{_num(scope['domain_tokens'])} in-domain tokens")
     if scope.get("input_tokens") is not None:
         parts.append(f"inputs up to {_num(scope['input_tokens'])} tokens")
-    budget = f"{_num(scope['gpu_hours'])} GPU-hours"
+    budget = f"{_num(scope['gpu_hours'])} GPU-hour{'' if scope['gpu_hours'] == 1 else 's'}"
     if scope.get("gpu") and scope["gpu_hours"]:
         budget += f" on {scope.get('gpus') or 1}× {scope['gpu']}"
     parts.append(budget)
