@@ -112,6 +112,9 @@ class Scope(BaseModel):
     gpus: int | None = Field(default=None, ge=1)
     serve: str
     license: Literal["any", "open", "commercial"]
+    domain: str | None = (
+        None  # the application's domain (biomedical, legal, finance, ...), as the user states it
+    )
 
     @field_validator("tasks")
     @classmethod
