@@ -40,6 +40,7 @@ def _register() -> None:
     app.add_typer(catalog.app, name="catalog")
     tasks.register(app)
     architectures.register(app)
+    __import__("whichmodel.cli.estimate", fromlist=["register"]).register(app)
 
 
 _register()
