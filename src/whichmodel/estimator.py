@@ -484,9 +484,11 @@ def inference_memory(
     batch: int = 1,
     family: str | None = None,
     flash_attention: bool = True,
+    overhead_gb: float = FRAMEWORK_OVERHEAD_GB,
 ) -> Memory:
     """Memory to serve a model: weights by dtype, KV cache at the context and batch, one layer's working
-    activations, framework overhead (GB)."""
+    activations, framework overhead (GB). On a CPU or an edge device there is no CUDA context: pass
+    ``overhead_gb=0``."""
     params = _positive("params", params)
     context_tokens = int(_positive("context_tokens", context_tokens, integer=True))
     batch = int(_positive("batch", batch, integer=True))
@@ -500,7 +502,9 @@ def inference_memory(
         )
         / GB
     )
-    return _memory(weights, 0.0, 0.0, act, kv, FRAMEWORK_OVERHEAD_GB)
+    if overhead_gb is None or not math.isfinite(overhead_gb) or overhead_gb < 0:
+        raise EstimateError(f"overhead_gb must be a finite number at least 0 (got {overhead_gb!r})")
+    return _memory(weights, 0.0, 0.0, act, kv, float(overhead_gb))
 
 
 def _qlora_weight_bytes(dtype: str) -> float:
