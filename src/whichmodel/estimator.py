@@ -427,7 +427,7 @@ def _activation_scale(dtype: str) -> float:
 
 
 def _layer_activation_bytes(
-    shape: Shape, seq: int, batch: int, scale: float, flash: bool, *, dropout=True
+    shape: Shape, seq: int, batch: int, scale: float, flash: bool, *, dropout: bool = True
 ) -> float:
     s, b, h, a = seq, batch, shape.hidden, shape.heads
     linear = s * b * h * ACTIVATION_BYTES_PER_TOKEN_HIDDEN
