@@ -35,7 +35,7 @@ def _root(
 
 
 def _register() -> None:
-    from whichmodel.cli import advise, architectures, catalog, compare, schema, tasks
+    from whichmodel.cli import advise, architectures, catalog, compare, estimate, schema, tasks
 
     advise.register(app)
     compare.register(app)
@@ -43,6 +43,7 @@ def _register() -> None:
     tasks.register(app)
     architectures.register(app)
     schema.register(app)
+    estimate.register(app)
 
 
 _register()
