@@ -35,9 +35,10 @@ def _root(
 
 
 def _register() -> None:
-    from whichmodel.cli import architectures, catalog, tasks
+    from whichmodel.cli import architectures, catalog, hub, tasks
 
     app.add_typer(catalog.app, name="catalog")
+    app.add_typer(hub.app, name="hub")
     tasks.register(app)
     architectures.register(app)
 
