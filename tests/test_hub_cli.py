@@ -611,3 +611,28 @@ def test_discover_function_for_the_engine(hub, monkeypatch):
         ("x/qwen-sum", "decoder-only", 0.1),
     ]
     assert found[0].architectures == ("BartForConditionalGeneration",)
+
+
+def test_a_real_process_prints_one_line_without_library_noise(hub, tmp_path):
+    """huggingface_hub logs its retries on stderr; whichmodel silences them and prints its own sentence."""
+    import os
+    import subprocess
+    import sys
+
+    hub.faults["list"] = 503
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
+    env.update(WHICHMODEL_HUB_DEADLINE="1.5", PYTHONPATH=str(Path(__file__).parent.parent / "src"))
+    for endpoint, needle in (
+        (hub.url, "kept answering HTTP 503"),
+        (f"http://127.0.0.1:{_free_port()}", "Cannot reach"),
+    ):
+        env["HF_ENDPOINT"] = endpoint
+        p = subprocess.run(
+            [sys.executable, "-m", "whichmodel", "hub", "discover", "--task", "ner"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert p.returncode == 1 and p.stdout == ""
+        assert len(p.stderr.splitlines()) == 1 and needle in p.stderr, p.stderr

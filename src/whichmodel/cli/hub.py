@@ -61,6 +61,10 @@ def _snapshot_notes():  # -> Snapshot | None
     return snap
 
 
+def _models(n: int) -> str:
+    return f"{n} model{'s' if n != 1 else ''}"
+
+
 def _age_text(days: float | None) -> str:
     if days is None:
         return "unknown age"
@@ -134,7 +138,7 @@ def refresh(
         err = summarize_failures(result.failures)
         previous = read_snapshot(path)
         kept = (
-            f"the previous snapshot ({len(previous)} models, fetched {_age_text(previous.age_days())}) is unchanged"
+            f"the previous snapshot ({_models(len(previous))}, fetched {_age_text(previous.age_days())}) is unchanged"
             if previous is not None
             else "no snapshot was written"
         )
@@ -172,12 +176,12 @@ def refresh(
     if result.failures:
         output.note(
             f"Refreshed {done} of {n} models in {result.elapsed_s:.1f} s; {len(result.failures)} failed "
-            f"(listed above) and keep their previous data. Snapshot: {result.path} ({len(snap)} models)."
+            f"(listed above) and keep their previous data. Snapshot: {result.path} ({_models(len(snap))})."
         )
     else:
         output.note(
             f"Refreshed {done} model{'s' if done != 1 else ''} in {result.elapsed_s:.1f} s. "
-            f"Snapshot: {result.path} ({len(snap)} models)."
+            f"Snapshot: {result.path} ({_models(len(snap))})."
         )
 
 

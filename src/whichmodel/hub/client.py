@@ -7,7 +7,6 @@ huggingface_hub is imported inside functions only.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import queue
 import threading
@@ -95,8 +94,13 @@ def prepare(settings: HubSettings, *, allow_offline: bool = False) -> Any:
 
 
 def _quiet_library_logging() -> None:
-    """huggingface_hub logs retries as warnings on stderr; whichmodel reports failures itself."""
-    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)
+    """huggingface_hub logs retries as warnings on stderr; whichmodel reports failures itself.
+
+    Its logging module configures the library logger when first imported, so import it before setting the level.
+    """
+    from huggingface_hub.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
 
 
 def _install_timeout(timeout: float) -> None:
