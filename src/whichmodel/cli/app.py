@@ -35,11 +35,12 @@ def _root(
 
 
 def _register() -> None:
-    from whichmodel.cli import advise, architectures, catalog, compare, estimate, schema, tasks
+    from whichmodel.cli import advise, architectures, catalog, compare, estimate, hub, schema, tasks
 
     advise.register(app)
     compare.register(app)
     app.add_typer(catalog.app, name="catalog")
+    app.add_typer(hub.app, name="hub")
     tasks.register(app)
     architectures.register(app)
     schema.register(app)
