@@ -25,6 +25,7 @@ from whichmodel.catalog_schema import (
     Task,
     Weights,
 )
+from whichmodel.paths import cache_dir
 
 CATALOG_SUFFIXES = (".yaml", ".yml", ".json")
 ENV_CATALOG = "WHICHMODEL_CATALOG"
@@ -394,16 +395,6 @@ def load_catalog(extra: Sequence[str | Path] = (), *, use_env: bool = True, cach
     if key:
         _cache_write(key, cat)
     return cat
-
-
-def cache_dir() -> Path:
-    """Where whichmodel keeps its caches (the compiled catalog, the Hub snapshot)."""
-    env = os.environ.get("WHICHMODEL_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("whichmodel"))
 
 
 def _cache_key(files: Sequence[tuple[Path, str]]) -> str | None:

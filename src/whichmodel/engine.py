@@ -242,7 +242,9 @@ def advise(
                     if a not in seen_assumptions:
                         seen_assumptions.add(a)
                         assumptions.append(a)
-            c = Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub)
+            c = Candidate(
+                m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=m.id not in extra_ids
+            )
             score, reasons, warnings, veto = _evaluate(ctx, c)
             if veto is not None:
                 vetoes.append((strategy, veto[0], veto[1]))
