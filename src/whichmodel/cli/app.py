@@ -35,10 +35,11 @@ def _root(
 
 
 def _register() -> None:
-    from whichmodel.cli import advise, architectures, catalog, compare, schema, tasks
+    from whichmodel.cli import advise, architectures, catalog, compare, interview, schema, tasks
 
     advise.register(app)
     compare.register(app)
+    interview.register(app)
     app.add_typer(catalog.app, name="catalog")
     tasks.register(app)
     architectures.register(app)
