@@ -131,6 +131,53 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,;/]|\band\b", text) if p.strip()]
 
 
+# -- near misses ------------------------------------------------------------------------------------------
+
+CLOSE_ENOUGH = 0.75  # difflib ratio above which a name is offered as "did you mean ...?"
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def near_miss(name: str, names: dict[str, str]) -> str | None:
+    """The id a misspelt ``name`` most likely means (``names`` maps every id and alias to its id), or None.
+
+    Only a close spelling counts (or an unambiguous prefix of four letters or more): a far-fetched
+    match is listed as "closest", never offered as the answer.
+    """
+    q = _norm(name)
+    if not q:
+        return None
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, q, key).ratio(), key) for key in names), key=lambda x: (-x[0], x[1])
+    )
+    if scored and scored[0][0] >= CLOSE_ENOUGH:
+        return names[scored[0][1]]
+    prefixed = {names[key] for key in names if len(q) >= 4 and key.startswith(q)}
+    return prefixed.pop() if len(prefixed) == 1 else None
+
+
+def task_names(catalog: Catalog) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in catalog.tasks.values():
+        for name in (t.id, *t.aliases, t.pipeline_tag or t.id):
+            out.setdefault(_norm(name), t.id)
+    return out
+
+
+def accelerator_names(catalog: Catalog) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for a in catalog.accelerators.values():
+        for name in (a.id, *a.aliases):
+            out.setdefault(_norm(name), a.id)
+    return out
+
+
+def _closest_text(matches: Sequence[str]) -> str:
+    return f" (closest: {', '.join(matches)})" if matches else ""
+
+
 # -- the task ---------------------------------------------------------------------------------------------
 
 
@@ -167,10 +214,13 @@ def _one_task(part: str, ctx: Context) -> str:
             if tid not in found:
                 found.append(tid)
         if found:
-            matches = found
-    if matches:
-        raise Invalid(f"{p!r} is not a task I know", suggestion=matches[0])
-    raise Invalid(f"{p!r} is not a task I know; type a number from the list, a task id or an alias")
+            raise Invalid(f"{p!r} is not a task name", suggestion=found[0])
+    close = near_miss(p, task_names(ctx.catalog))
+    if close:
+        raise Invalid(f"{p!r} is not a task I know", suggestion=close)
+    raise Invalid(
+        f"{p!r} is not a task I know{_closest_text(matches)}; type a number from the list, a task id or an alias"
+    )
 
 
 def parse_tasks(text: str, ctx: Context) -> list[str]:
@@ -267,13 +317,15 @@ def parse_serve(text: str, ctx: Context) -> str:
         raise Invalid(f"name the GPU, e.g. {', '.join(list(ctx.catalog.accelerators)[:4])}")
     try:
         return ctx.catalog.accelerator(t).id
-    except UnknownName as exc:
-        close = exc.matches or difflib.get_close_matches(t, list(ctx.catalog.serving), n=1, cutoff=0.6)
-        if close:
-            raise Invalid(f"{text.strip()!r} is not a place I know", suggestion=close[0]) from None
-        raise Invalid(
-            f"{text.strip()!r} is not a place I know: use cpu, edge or a GPU id ({accelerator_ids(ctx)})"
-        ) from None
+    except UnknownName:
+        pass
+    names = accelerator_names(ctx.catalog) | {s: s for s in ctx.catalog.serving}
+    close = near_miss(t, names)
+    if close:
+        raise Invalid(f"{text.strip()!r} is not a place I know", suggestion=close)
+    raise Invalid(
+        f"{text.strip()!r} is not a place I know: use cpu, edge or a GPU id ({accelerator_ids(ctx)})"
+    )
 
 
 def _serve_default(ctx: Context) -> str:
@@ -310,9 +362,11 @@ def parse_gpu(text: str, ctx: Context) -> str:
     t = text.strip()
     try:
         return ctx.catalog.accelerator(t).id
-    except UnknownName as exc:
-        if exc.matches:
-            raise Invalid(f"{t!r} is not an accelerator I know", suggestion=exc.matches[0]) from None
+    except UnknownName:
+        pass
+    close = near_miss(t, accelerator_names(ctx.catalog))
+    if close:
+        raise Invalid(f"{t!r} is not an accelerator I know", suggestion=close)
     raise Invalid(f"{t!r} is not an accelerator I know; choose one of {accelerator_ids(ctx)}")
 
 

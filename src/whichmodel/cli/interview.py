@@ -215,7 +215,7 @@ def show_summary(term: Terminal, ctx: qs.Context) -> None:
             grid.add_row(q.label, Text(f"not asked ({q.skipped_because})", style="dim"))
     term.say(grid, indent=3)
     term.say("The same advice without questions:", "dim")
-    term.say(advise_command(ctx.answers), "dim", indent=3)
+    term.con.print(Text("   " + advise_command(ctx.answers), style="dim"), soft_wrap=True)  # one line to copy
     term.say()
 
 
