@@ -399,3 +399,40 @@ def test_paths_are_checked_before_writing(tmp_path):
     assert "does not exist" in save_problem(tmp_path / "a" / "b.yaml")
     assert save_problem(tmp_path / "ok.yaml") is None
     assert save_problem(Path("relative.yaml")) is None
+
+
+def test_done_takes_the_defaults_for_the_rest(run, cat):
+    doc, err = interview_json(run, "summarization\nde\ndone\nn\n")
+    assert "Taking the defaults for the remaining questions." in err
+    assert "How long is the longest input" not in err  # not asked once `done` was typed
+    scope = doc["scope"]
+    assert scope["tasks"] == ["summarization"] and scope["languages"] == ["de"]
+    assert scope["examples"] == 0 and scope["input_tokens"] == 512 and scope["license"] == "any"
+    assert {"gpu", "gpus"} <= {a["field"] for a in scope["assumed"]}  # still skipped: no budget
+
+
+def test_done_at_the_first_question_takes_every_default(run, cat):
+    doc, _ = interview_json(run, "done\nn\n")
+    assert doc["scope"]["tasks"] == [next(iter(cat.tasks))]
+
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "interview.md"
+
+
+def test_the_docs_list_every_question_and_why():
+    text = DOC.read_text(encoding="utf-8")
+    for q in qs.QUESTIONS:
+        assert f"| {q.text} | {q.why} |" in text, q.id
+
+
+def test_the_docs_scripting_example_runs(run):
+    line = next(x for x in DOC.read_text(encoding="utf-8").splitlines() if x.startswith("printf "))
+    answers = shlex.split(line.split("|")[0])[1].replace("\\n", "\n")
+    code, out, err = run("interview", "--json", input=answers, env=FORCE)
+    assert code == 0, err
+    scope = json.loads(out)["scope"]
+    assert (
+        scope["tasks"] == ["summarization"]
+        and scope["languages"] == ["en", "de"]
+        and scope["examples"] == 5000
+    )

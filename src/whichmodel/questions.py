@@ -84,6 +84,13 @@ LANGUAGE_NAMES = {
 }  # fmt: skip
 
 
+DONE = "done"  # typed at any question: take the defaults for it and every later one
+
+
+def is_done(text: str) -> bool:
+    return text.strip().lower() == DONE
+
+
 def parse_yes_no(text: str, default: bool) -> bool:
     t = text.strip().lower()
     if not t:
@@ -428,6 +435,7 @@ QUESTIONS: tuple[Question, ...] = (
         label="in-domain tokens",
         text="How much unlabelled text from your domain do you have, in tokens?",
         why="Billions of tokens of in-domain text can make continued pre-training worth its cost.",
+        # a token ~ 3/4 of an English word: OpenAI help article 4936856 ("100 tokens ~= 75 words")
         hint="Tokens (a token is roughly three quarters of an English word): 50M, 2B; 0 if none.",
         default=lambda ctx: str(DEFAULTS["domain_tokens"]),
         parse=lambda text, ctx: _number(text, "domain_tokens", whole=True),

@@ -156,10 +156,16 @@ def show_question(term: Terminal, number: int, q: qs.Question, ctx: qs.Context) 
     term.say(q.hint_text(ctx), "dim", indent=3)
 
 
+class _Done(Exception):
+    """The user typed `done`: take the defaults for this and every later question."""
+
+
 def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
     """Ask until the answer is usable; a near miss is offered back as "did you mean ...?"."""
     while True:
         text = term.ask("   " + q.label, q.default(ctx))
+        if qs.is_done(text):
+            raise _Done
         try:
             return qs.answer(q, text, ctx)
         except qs.Invalid as exc:
@@ -178,13 +184,21 @@ def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
 
 def ask_all(term: Terminal, ctx: qs.Context) -> dict[str, Any]:
     number = 0
+    done = False
     for q in qs.QUESTIONS:
         if not q.applies(ctx):
             ctx.answers.pop(q.id, None)
             continue
-        number += 1
-        show_question(term, number, q, ctx)
-        ctx.answers[q.id] = ask_one(term, q, ctx)
+        if not done:
+            number += 1
+            show_question(term, number, q, ctx)
+            try:
+                ctx.answers[q.id] = ask_one(term, q, ctx)
+                continue
+            except _Done:
+                done = True
+                term.say("Taking the defaults for the remaining questions.", "dim", indent=3)
+        ctx.answers[q.id] = qs.answer(q, "", ctx)
     return ctx.answers
 
 
@@ -346,7 +360,7 @@ def interview(
     asked = len(qs.applicable(ctx))
     term.say(
         f"whichmodel interview: about {asked} questions, then a recommendation. "
-        "Enter accepts the answer in [brackets]; Ctrl-C quits.",
+        "Enter accepts the answer in [brackets]; `done` takes the defaults for the rest; Ctrl-C quits.",
         "bold",
     )
     answers = ask_all(term, ctx)
