@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ os.environ.setdefault("COLUMNS", "100")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"  # no test touches the internet; Hub tests set their own endpoint
 os.environ.pop("WHICHMODEL_CATALOG", None)
+os.environ["WHICHMODEL_CACHE_DIR"] = tempfile.mkdtemp(prefix="whichmodel-test-cache-")
 
 DATA = Path(__file__).parent / "data"
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from whichmodel import yamlio
+from whichmodel import __version__
 from whichmodel.catalog_schema import (
     FAMILIES,
     SECTIONS,
@@ -131,11 +129,16 @@ class FileResult:
     problems: list[Problem]
 
 
-def read_file(path: Path, label: str | None = None) -> FileResult:
+def read_file(path: Path, label: str | None = None, text: str | None = None) -> FileResult:
     """Read and validate one catalog file; never raises for bad content."""
+    from pydantic import ValidationError
+
+    from whichmodel import yamlio
+
     name = label or str(path)
     try:
-        text = yamlio.read_text(path)
+        if text is None:
+            text = yamlio.read_text(path)
         data = yamlio.parse(path, text)
     except yamlio.DocumentError as exc:
         return FileResult(path, None, [Problem(name, exc.line, "-", exc.message)])
@@ -235,6 +238,8 @@ class Catalog:
 
         def add(entry_file: str, fieldname: str, message: str, line: int | None = None) -> None:
             problems.append(Problem(entry_file, line, fieldname, message))
+
+        from whichmodel import yamlio
 
         def model_problem(key: str, sub: str, message: str) -> None:
             label, path, i = self.origin.get(key, (bundled, None, 0))
@@ -353,8 +358,12 @@ def _closest(name: str, names: Sequence[str], map_to: dict[str, str] | None = No
     return out[:n]
 
 
-def load_catalog(extra: Sequence[str | Path] = (), *, use_env: bool = True) -> Catalog:
-    """Load the bundled catalog plus user catalogs; raise :class:`CatalogError` listing every problem."""
+def load_catalog(extra: Sequence[str | Path] = (), *, use_env: bool = True, cache: bool = True) -> Catalog:
+    """Load the bundled catalog plus user catalogs; raise :class:`CatalogError` listing every problem.
+
+    A validated catalog is cached (pickled) in the cache directory, keyed by the contents of every file,
+    so later runs skip parsing and validation; any change to a file, to whichmodel or to Python rebuilds it.
+    """
     base = bundled_dir()
     files: list[tuple[Path, str]] = []
     problems: list[Problem] = []
@@ -375,7 +384,79 @@ def load_catalog(extra: Sequence[str | Path] = (), *, use_env: bool = True) -> C
         if p.is_dir() and not found:
             problems.append(Problem(str(p), None, "-", "is a folder with no .yaml, .yml or .json files"))
         files.extend((f, str(f)) for f in found)
-    return build(files, problems)
+    if problems or not cache:
+        return build(files, problems)
+    key = _cache_key(files)
+    cached = _cache_read(key) if key else None
+    if cached is not None:
+        return cached
+    cat = build(files, problems)
+    if key:
+        _cache_write(key, cat)
+    return cat
+
+
+def cache_dir() -> Path:
+    """Where whichmodel keeps its caches (the compiled catalog, the Hub snapshot)."""
+    env = os.environ.get("WHICHMODEL_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("whichmodel"))
+
+
+def _cache_key(files: Sequence[tuple[Path, str]]) -> str | None:
+    import hashlib
+    import sys
+
+    h = hashlib.sha256()
+    schema = Path(__file__).with_name("catalog_schema.py")
+    for part in (__version__, sys.version, str(_stat(schema)), str(_stat(Path(__file__)))):
+        h.update(part.encode() + b"\0")
+    try:
+        for path, label in files:
+            h.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return h.hexdigest()[:32]
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _cache_read(key: str) -> Catalog | None:
+    import pickle
+
+    path = cache_dir() / f"catalog-{key}.pickle"
+    try:
+        with path.open("rb") as fh:
+            cat = pickle.load(fh)
+    except Exception:  # missing, corrupt or from another version: rebuild
+        return None
+    return cat if isinstance(cat, Catalog) else None
+
+
+def _cache_write(key: str, cat: Catalog) -> None:
+    import pickle
+    import tempfile
+
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("catalog-*.pickle"):
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".catalog-", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(cat, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"catalog-{key}.pickle")
+    except OSError:
+        pass  # a cache is an optimisation; never fail because of it
 
 
 def build(files: Sequence[tuple[Path, str]], problems: list[Problem] | None = None) -> Catalog:

@@ -32,7 +32,7 @@ PositiveInt = Annotated[int, Field(gt=0)]
 class Strict(BaseModel):
     """Base for every catalog document: unknown fields are errors, values are not coerced silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- architectures ---------------------------------------------------------------------------------
@@ -84,6 +84,12 @@ class Task(Strict):
         description="What the model produces."
     )
     generative: bool = Field(description="Whether the output is free text generated token by token.")
+    capability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+        default=1.0,
+        description="How much raw model capability (size, generation) matters for this task, 0-1: open-ended "
+        "generation 1; conditional rewriting less; classification-like tasks least, since a fine-tuned small "
+        "model closes most of the gap.",
+    )
     families: dict[Family, FamilyFit]
     sources: Sources
 

@@ -42,6 +42,7 @@ SERVE_DTYPES = ("bf16", "int8", "int4")
 GENERATED_TOKENS = 512  # room for the output of a generative task when sizing the KV cache
 MIN_PRETRAIN_PARAMS = 0.1e9  # BERT-base scale: below this a from-scratch model is a toy
 CHINCHILLA_TOKENS_PER_PARAM = 20
+BIG_CORPUS_TOKENS = 1e10  # BloombergGPT's 363B and BioMedLM's 50B-token corpora are far above this
 PUBLIC_TEXT_LANGS = {"en", "code"}  # languages with public pre-training corpora far larger than any budget
 STRATEGY_ORDER = ("as-is", "full-finetune", "lora", "qlora", "continued-pretraining", "pretrain")
 ENGINE_ASSUMPTIONS = (
@@ -49,7 +50,7 @@ ENGINE_ASSUMPTIONS = (
     "(the longest input, capped at the model's window).",
     "Serving: bf16 weights where they fit the serving target, else int8, else int4; KV cache for the longest input"
     f" plus {GENERATED_TOKENS} generated tokens on generative tasks; batch 1.",
-    "Continued pre-training: one pass over the in-domain tokens.",
+    "Continued pre-training: one pass over the in-domain tokens, then fine-tuning on the labelled examples.",
     "From scratch: the compute-optimal model for the budget has ~20 training tokens per parameter (Chinchilla,"
     " Hoffmann et al. 2022).",
 )
@@ -102,7 +103,8 @@ def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
     window = m.context_tokens or s.input_tokens
     seq = max(16, min(s.input_tokens, window))
     if strategy == "continued-pretraining":
-        tokens = float(s.domain_tokens)
+        # one pass over the in-domain text, then the fine-tune on the labels (if any)
+        tokens = float(s.domain_tokens) + est.finetune_tokens(s.examples, tokens_per_example=seq)
     elif strategy == "pretrain":
         tokens = m.params_b * 1e9 * CHINCHILLA_TOKENS_PER_PARAM
     else:
@@ -395,13 +397,19 @@ def _from_scratch(
             None,
         )
     params, tokens = est.compute_optimal(flops)
-    own_text = any(lang not in PUBLIC_TEXT_LANGS for lang in s.languages) or bool(s.domain)
+    public = all(lang in PUBLIC_TEXT_LANGS for lang in s.languages) and not s.domain
     data_note = ""
-    if own_text and s.domain_tokens > 0 and s.domain_tokens < tokens:
-        # data-limited: the corpus you have bounds the model (~20 tokens per parameter)
-        tokens = float(s.domain_tokens)
-        params = tokens / CHINCHILLA_TOKENS_PER_PARAM
-        data_note = f" Your {s.domain_tokens:,} in-domain tokens limit it to ~{params / 1e9:.3g}B parameters."
+    if s.domain_tokens > 0 or not public:
+        # your own corpus is the training data: it bounds the model at ~20 tokens per parameter
+        available = float(s.domain_tokens)
+        if available < tokens:
+            tokens = available
+            params = tokens / CHINCHILLA_TOKENS_PER_PARAM
+            data_note = (
+                f" Your {s.domain_tokens:,} in-domain tokens limit it to ~{params / 1e9:.3g}B parameters."
+                if available > 0
+                else " There is no corpus to train on (give --domain-tokens)."
+            )
     gpu_hours = est.gpu_hours_for(est.training_flops(params, tokens, "pretrain"), ctx.train_acc, "pretrain")
     feasible = params >= MIN_PRETRAIN_PARAMS
     size = f"{params / 1e9:.3g}B" if params >= 1e9 else f"{params / 1e6:.3g}M"
@@ -424,11 +432,12 @@ def _from_scratch(
     covered = best is not None
     fam = best[2].family if best else _best_family(ctx)
     best_params = best[2].params_b * 1e9 if best else 0.0
-    big_corpus = s.domain_tokens >= tokens * 0.25 and s.domain_tokens >= 1e10
-    worth = (not covered) or (params >= best_params and big_corpus)
+    big_corpus = s.domain_tokens >= tokens * 0.25 and s.domain_tokens >= BIG_CORPUS_TOKENS
+    own_corpus = s.domain_tokens >= CHINCHILLA_TOKENS_PER_PARAM * MIN_PRETRAIN_PARAMS
+    worth = (not covered and own_corpus and not public) or (params >= best_params and big_corpus)
     if worth and not covered:
         reason = (
-            f"No existing checkpoint fits your languages or constraints; the budget trains a ~{size} model on"
+            f"No existing checkpoint fits your languages or domain; your corpus and budget train a ~{size} model on"
             f" {tokens / 1e9:.3g}B tokens.{data_note}"
         )
     elif worth:
@@ -443,6 +452,9 @@ def _from_scratch(
                 f"{compared} is larger or already trained on far more text; adapting it costs a fraction."
                 if params < best_params
                 else f"without a large in-domain corpus it would not beat {compared}, which you can adapt for far less."
+                if covered
+                else "no checkpoint fits, but the gap is constraints, not a missing language or domain corpus;"
+                " relax them or add models to the catalog."
             )
             + data_note
         )

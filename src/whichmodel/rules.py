@@ -21,10 +21,12 @@ PLENTY_EXAMPLES = 1_000  # Bucher & Martini 2024: a few hundred to a thousand la
 FEW_EXAMPLES = 100
 SMALL_MODEL_B = 1.0  # below this, full fine-tuning is cheap; above, adapters (Hu et al. 2021, LoRA)
 LARGE_MODEL_B = 3.0
-CPT_MIN_TOKENS = 100_000_000  # Gururangan et al. 2020 (DAPT) used corpora of this order and more
+CPT_MIN_TOKENS = 10_000_000  # HF LLM course ch.7.3 adapts DistilBERT on IMDb reviews (~10M tokens) by MLM
 CPT_STRONG_TOKENS = 1_000_000_000
 CHUNK_VETO_FACTOR = 4  # inputs over 4x the window are vetoed; over 1x they need chunking (penalised)
 MANY_LANGUAGES = 50
+LONG_INPUT = 512  # the classic BERT/T5 window; an undocumented window is a risk beyond it
+EDGE_FLOOR_B = 0.02  # ~20M parameters (MiniLM-L6): the smallest useful transformers, full serving points
 POPULAR_DOWNLOADS = 1_000_000
 KNOWN_DOWNLOADS = 10_000
 STALE_DAYS = 30
@@ -115,7 +117,9 @@ def task_fit(ctx: Context, c: Candidate) -> Outcome:
         promptable = (
             c.model.variant == "instruct" and c.model.family != "encoder-only" and task.id in PROMPTABLE
         )
-        if task.id not in c.model.tasks and not promptable and not c.synthetic:
+        # a base checkpoint can be trained for any task its family suits well
+        trainable = c.model.variant == "base" and c.strategy != "as-is" and fam.fit == "good"
+        if task.id not in c.model.tasks and not (promptable or trainable or c.synthetic):
             return Veto(f"not built for {task.id} (it is meant for {', '.join(c.model.tasks)})")
         total += FIT_POINTS[fam.fit]
         details.append(f"{task.id}: {fam.fit} ({fam.reason})")
@@ -143,7 +147,7 @@ def ready_checkpoint(ctx: Context, c: Candidate) -> Outcome:
                 )
             return Points(0.0, f"prompting ignores most of your {n:,} labelled examples")
         return Points(0.2, "the pre-trained model does this task as it is")
-    if c.strategy in ("pretrain", "continued-pretraining"):
+    if c.strategy == "pretrain" or (c.strategy == "continued-pretraining" and n == 0):
         return None
     if n < FEW_EXAMPLES:
         return Points(-0.5, f"{n:,} labelled examples are too few to fine-tune reliably")
@@ -234,6 +238,12 @@ def context(ctx: Context, c: Candidate) -> Outcome:
     native = c.model.context_tokens
     extended = c.model.context_tokens_extended
     if native is None:
+        if need > LONG_INPUT:
+            return Points(
+                -0.5,
+                "context window unknown",
+                f"its context window is not documented; {need:,} tokens may not fit",
+            )
         return Points(0.0, "context window unknown", "its context window is not documented; check it")
     if need <= native:
         return Points(1.0, f"{need:,}-token inputs fit its {native:,}-token window")
@@ -366,21 +376,35 @@ def capability(ctx: Context, c: Candidate) -> Outcome:
     size = max(0.0, min(1.0, (math.log10(max(p, 0.001)) + 2.0) / 4.0))
     year = c.model.year
     recency = 0.3 if year is None else max(0.0, min(1.0, (year - 2018) / 7.0))
-    factor = 1.0 if ctx.generative else 0.4
+    factor = max(t.capability for t in ctx.tasks)
     raw = factor * (0.65 * size + 0.35 * recency)
     detail = f"{_fmt_b(p)} parameters, {year or 'year unknown'}"
     if c.model.quality:
         q = c.model.quality[0]
         detail += f"; {q.benchmark} {q.score:g}"
         raw = min(1.0, raw + 0.05)
-    if not ctx.generative:
+    if factor < 1:
         detail += " (size matters less for this task)"
     return Points(raw, detail)
 
 
 def domain(ctx: Context, c: Candidate) -> Outcome:
-    """A model pre-trained on the application's domain starts ahead."""
+    """A model pre-trained on the application's domain (or adapted to your in-domain text) starts ahead."""
     want = ctx.scope.domain
+    if c.strategy == "continued-pretraining":
+        d = ctx.scope.domain_tokens
+        per_param = d / (c.model.params_b * 1e9)
+        if per_param >= 1:
+            return Points(
+                1.0, f"continued pre-training on your {d:,} in-domain tokens adapts it to your text (DAPT)"
+            )
+        if per_param >= 0.1:
+            return Points(0.5, f"{d:,} in-domain tokens ({per_param:.2g} per parameter) adapt it somewhat")
+        return Points(
+            0.0,
+            f"{d:,} in-domain tokens are too few ({per_param:.2g} per parameter) to move a model this size;"
+            " retrieval puts documents in the prompt instead",
+        )
     if not want:
         return None
     if c.synthetic or want in c.model.domains:

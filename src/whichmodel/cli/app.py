@@ -35,7 +35,7 @@ def _root(
 
 
 def _register() -> None:
-    from whichmodel.cli import advise, architectures, catalog, compare, interview, schema, tasks
+    from whichmodel.cli import advise, architectures, catalog, compare, estimate, interview, schema, tasks
 
     advise.register(app)
     compare.register(app)
@@ -44,6 +44,7 @@ def _register() -> None:
     tasks.register(app)
     architectures.register(app)
     schema.register(app)
+    estimate.register(app)
 
 
 _register()

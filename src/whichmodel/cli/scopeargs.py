@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from whichmodel import yamlio
 from whichmodel.catalog import Catalog
 from whichmodel.cli import errors
 from whichmodel.scope import Scope, ScopeInput, ScopeProblem, normalize
@@ -92,6 +91,8 @@ FLAG = {
 
 def read_scope_file(path: Path) -> dict[str, Any]:
     """A scope file's mapping, or a usage error naming the problem."""
+    from whichmodel import yamlio
+
     try:
         data = yamlio.load(path)
     except yamlio.DocumentError as exc:

@@ -1,0 +1,72 @@
+"""Start-up benchmark: `whichmodel advise ... --json` against the smallest Typer app, in one run.
+
+Runs both commands interleaved (N rounds), reports the medians and their ratio. Target: ratio <= 1.5.
+Usage: python benchmarks/startup.py [--rounds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MINIMAL_APP = """
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    print(f"hello {name}")
+
+
+@app.command()
+def bye() -> None:
+    print("bye")
+
+
+if __name__ == "__main__":
+    app()
+"""
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    exe = str(Path(sys.executable).with_name("whichmodel"))
+    with tempfile.TemporaryDirectory() as tmp:
+        app = Path(tmp) / "minimal_app.py"
+        app.write_text(MINIMAL_APP)
+        env = dict(os.environ, WHICHMODEL_CACHE_DIR=str(Path(tmp) / "cache"))
+        typer_cmd = [sys.executable, str(app), "hello", "--name", "x"]
+        wm_cmd = [exe, "advise", "--task", "summarization", "--gpu-hours", "50", "--json"]
+        # warm-up: page cache, and whichmodel's compiled catalog cache
+        timed(typer_cmd, env)
+        timed(wm_cmd, env)
+        t_typer, t_wm = [], []
+        for _ in range(args.rounds):
+            t_typer.append(timed(typer_cmd, env))
+            t_wm.append(timed(wm_cmd, env))
+    m_typer, m_wm = statistics.median(t_typer), statistics.median(t_wm)
+    ratio = m_wm / m_typer
+    print(f"minimal Typer app:        median {m_typer * 1000:7.1f} ms over {args.rounds} runs")
+    print(f"whichmodel advise --json: median {m_wm * 1000:7.1f} ms over {args.rounds} runs")
+    print(f"ratio: {ratio:.2f} (target <= 1.5)")
+    return 0 if ratio <= 1.5 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,292 @@
+"""`whichmodel estimate`: memory, compute, time and cost of one training or inference job."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Annotated
+
+import typer
+
+from whichmodel import estimator
+from whichmodel.cli import errors, output
+from whichmodel.cli.common import CatalogOpt, JsonOpt, load, number, resolve_accelerator, resolve_model
+from whichmodel.numbers import human
+
+DEFAULT_GPU = "a100-80gb"
+TRAIN_SEQ_LEN = 512
+TRAIN_BATCH = 8
+INFER_SEQ_LEN = 2048
+INFER_BATCH = 1
+
+_NUM_HINT = "Numbers may be written 7B, 1.4T, 300M, 50k or 2e9"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("estimate")(estimate)
+
+
+def _whole(flag: str, text: str | None) -> int | None:
+    value = number(flag, text, positive=True)
+    if value is None:
+        return None
+    if value != math.floor(value):
+        raise errors.usage(f"{flag}: {text!r} must be a whole number", _NUM_HINT)
+    return int(value)
+
+
+def estimate(
+    model: Annotated[
+        str | None,
+        typer.Argument(help="Catalog id or Hugging Face hub id (or give --params).", show_default=False),
+    ] = None,
+    params: Annotated[
+        str | None, typer.Option("--params", help="Parameter count, e.g. 7B or 350M (stands in for MODEL).")
+    ] = None,
+    strategy: Annotated[
+        str | None,
+        typer.Option(
+            "--strategy",
+            "-s",
+            help="inference, as-is, full-finetune, lora, qlora, continued-pretraining or pretrain.",
+            show_default=False,
+        ),
+    ] = None,
+    tokens: Annotated[
+        str | None,
+        typer.Option("--tokens", help="Tokens the job trains on, e.g. 2B (ignored for inference)."),
+    ] = None,
+    examples: Annotated[
+        str | None,
+        typer.Option("--examples", help="Training examples (tokens = examples × epochs × tokens each)."),
+    ] = None,
+    tokens_per_example: Annotated[
+        str | None,
+        typer.Option(
+            "--tokens-per-example",
+            help=f"Tokens per example with --examples [default: {estimator.TOKENS_PER_EXAMPLE:g}].",
+        ),
+    ] = None,
+    epochs: Annotated[
+        str | None,
+        typer.Option("--epochs", help=f"Epochs with --examples [default: {estimator.FINETUNE_EPOCHS:g}]."),
+    ] = None,
+    gpu: Annotated[
+        str | None, typer.Option("--gpu", help=f"Accelerator id or alias [default: {DEFAULT_GPU}].")
+    ] = None,
+    gpus: Annotated[str | None, typer.Option("--gpus", help="How many GPUs [default: 1].")] = None,
+    seq_len: Annotated[
+        str | None,
+        typer.Option(
+            "--seq-len",
+            help=f"Sequence length [default: {TRAIN_SEQ_LEN} for training; for inference the context held in "
+            f"the KV cache, {INFER_SEQ_LEN} or the model's window if shorter].",
+        ),
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch",
+            help=f"Micro-batch per GPU [default: {TRAIN_BATCH} for training, {INFER_BATCH} for inference].",
+        ),
+    ] = None,
+    dtype: Annotated[
+        str | None,
+        typer.Option("--dtype", help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora]."),
+    ] = None,
+    gradient_checkpointing: Annotated[
+        bool,
+        typer.Option(
+            "--gradient-checkpointing/--no-gradient-checkpointing",
+            help="Recompute activations in the backward pass.",
+        ),
+    ] = True,
+    json_: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Estimate the memory, GPU-hours, wall-clock and cost of one job, with every assumption behind them."""
+    if strategy is None:
+        raise errors.usage("Missing --strategy", f"Use one of: {', '.join(estimator.STRATEGIES)}")
+    try:
+        strat = estimator.normalize_strategy(strategy)
+        dt = estimator.normalize_dtype(dtype) if dtype is not None else None
+    except estimator.EstimateError as exc:
+        raise errors.usage(str(exc)) from None
+    if model is None and params is None:
+        raise errors.usage(
+            "Give a MODEL (catalog or hub id) or --params",
+            "For example: whichmodel estimate --params 7B -s lora",
+        )
+    n_params = number("--params", params, positive=True)
+    n_gpus = _whole("--gpus", gpus)
+    n_seq = _whole("--seq-len", seq_len)
+    n_batch = _whole("--batch", batch)
+    n_tokens = number("--tokens", tokens, positive=True)
+    n_examples = number("--examples", examples, positive=True)
+    n_tpe = number("--tokens-per-example", tokens_per_example, positive=True)
+    n_epochs = number("--epochs", epochs, positive=True)
+    if n_tokens is not None and n_examples is not None:
+        raise errors.usage("Give --tokens or --examples, not both")
+    if n_examples is None and (n_tpe is not None or n_epochs is not None):
+        raise errors.usage("--tokens-per-example and --epochs go with --examples")
+
+    cat = load(catalog)
+    entry = resolve_model(cat, model) if model is not None else None
+    assumed: list[str] = []
+    if entry is not None and n_params is None:
+        n_params = entry.params_b * 1e9
+    elif entry is not None:
+        assumed.append(
+            f"--params {human(n_params)} replaces {entry.id}'s {human(entry.params_b * 1e9)} parameters"
+        )
+    assert n_params is not None
+    if gpu is None:
+        gpu = DEFAULT_GPU
+        assumed.append(f"accelerator {DEFAULT_GPU} (default; pass --gpu)")
+    acc = resolve_accelerator(cat, gpu)
+    training = strat not in estimator.NO_TRAINING
+    if n_gpus is None:
+        n_gpus = 1
+    if n_seq is None:
+        if training:
+            n_seq = TRAIN_SEQ_LEN
+        else:
+            n_seq = INFER_SEQ_LEN
+            if entry is not None and entry.context_tokens is not None:
+                n_seq = min(n_seq, entry.context_tokens)
+        assumed.append(f"sequence length {n_seq:,} (default; pass --seq-len)")
+    if n_batch is None:
+        n_batch = TRAIN_BATCH if training else INFER_BATCH
+        assumed.append(f"micro-batch {n_batch} per GPU (default; pass --batch)")
+    if not training and (n_tokens is not None or n_examples is not None):
+        assumed.append("--tokens / --examples ignored: inference trains nothing")
+        n_tokens = None
+    elif n_examples is not None:
+        epochs_v = n_epochs if n_epochs is not None else estimator.FINETUNE_EPOCHS
+        tpe_v = n_tpe if n_tpe is not None else estimator.TOKENS_PER_EXAMPLE
+        n_tokens = estimator.finetune_tokens(n_examples, epochs=epochs_v, tokens_per_example=tpe_v)
+        assumed.append(
+            f"training tokens {human(n_tokens)} = {human(n_examples)} examples × {epochs_v:g} epochs × "
+            f"{tpe_v:g} tokens per example"
+            + (" (default epochs)" if n_epochs is None else "")
+            + (" (default tokens per example)" if n_tpe is None else "")
+        )
+    try:
+        job = estimator.estimate_job(
+            params=n_params,
+            strategy=strat,
+            accelerator=acc,
+            gpus=n_gpus,
+            tokens=n_tokens,
+            seq_len=n_seq,
+            batch=n_batch,
+            dtype=dt,
+            model=entry,
+            gradient_checkpointing=gradient_checkpointing,
+            model_id=entry.id if entry is not None else None,
+        )
+    except estimator.EstimateError as exc:
+        raise errors.usage(str(exc)) from None
+    doc = job.to_json()
+    doc["assumptions"] = [a[0].upper() + a[1:] for a in assumed] + doc["assumptions"]
+    doc["assumed"] = assumed
+    if json_:
+        output.emit_json(doc)
+        return
+    _render(job, acc, entry, doc["assumptions"])
+
+
+def verdict(job: estimator.JobEstimate) -> str:
+    acc = job.accelerator
+    if job.gpus_needed is None:
+        if job.memory.per_gpu_fixed >= job.usable_gb_per_gpu:
+            return (
+                f"does not fit on any number of {acc}: activations and overhead alone need "
+                f"{job.memory.per_gpu_fixed:.1f} GB per GPU (lower --batch or --seq-len)"
+            )
+        return f"does not fit: more than {estimator.MAX_GPUS:,}× {acc} would be needed"
+    if job.fits:
+        if job.gpus == 1:
+            return f"fits on 1× {acc}"
+        return f"fits on {job.gpus}× {acc} (needs {job.gpus_needed})"
+    return f"needs {job.gpus_needed}× {acc} (you gave {job.gpus})"
+
+
+def _render(job: estimator.JobEstimate, acc, entry, assumptions: list[str]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    con = output.console()
+    name = entry.id if entry is not None else f"{human(job.params)}-parameter model"
+    con.print(f"[bold]{name}[/bold] ({human(job.params)} parameters, {job.family})")
+    con.print(
+        f"[bold]{job.strategy}[/bold] on {job.gpus}× {acc.name} · {job.dtype} · "
+        f"seq {job.seq_len:,} × batch {job.batch}"
+    )
+    m = job.memory
+    parts = [
+        ("weights", m.weights),
+        ("gradients", m.gradients),
+        ("optimizer", m.optimizer),
+        ("activations", m.activations),
+        ("KV cache", m.kv_cache),
+        ("overhead", m.overhead),
+    ]
+    width = 40
+    table = Table(
+        box=None, show_header=False, pad_edge=False, title="Memory (GB, whole job)", title_justify="left"
+    )
+    table.add_column("component")
+    table.add_column("GB", justify="right")
+    table.add_column("bar")
+    for label, value in parts:
+        cells = round(width * value / m.total) if m.total > 0 else 0
+        bar = "█" * cells if cells else ("▏" if value > 0 else "")
+        table.add_row(label, f"{value:,.2f}", Text(bar))
+    table.add_row(Text("total", style="bold"), Text(f"{m.total:,.2f}", style="bold"), "")
+    con.print()
+    con.print(table)
+    per_gpu = f"{job.per_gpu_gb:,.1f} GB per GPU on {job.gpus}" if job.gpus > 1 else ""
+    con.print(
+        f"Usable per GPU: {job.usable_gb_per_gpu:,.1f} GB of {acc.memory_gb:g} GiB"
+        + (f"; {per_gpu}" if per_gpu else "")
+    )
+    con.print()
+    if job.training:
+        if job.flops is None:
+            con.print("Compute:    not estimated (no training tokens; pass --tokens or --examples)")
+        else:
+            con.print(f"Compute:    {job.flops:.3g} FLOPs on {human(job.tokens)} tokens (MFU {job.mfu:.3f})")
+            hours = "?" if job.gpu_hours is None else output.fmt_num(job.gpu_hours)
+            con.print(
+                f"GPU-hours:  {hours}"
+                + (" (no TFLOP/s figure for this accelerator)" if job.gpu_hours is None else "")
+            )
+            if job.wall_clock_hours is not None:
+                con.print(
+                    f"Wall-clock: {_duration(job.wall_clock_hours)} on {job.gpus} GPU{'s' if job.gpus != 1 else ''}"
+                )
+            cost = output.fmt_usd(job.cost_usd) if job.cost_usd is not None else "? (no price in the catalog)"
+            con.print(f"Cost:       {cost}")
+    else:
+        con.print("Compute:    none (inference: memory only)")
+    style = "green" if job.fits else "red"
+    con.print(f"Verdict:    [{style}]{verdict(job)}[/{style}]")
+    con.print()
+    con.print("[bold]Assumptions[/bold]")
+    wrap = max(40, con.width - 4)
+    for a in assumptions:
+        lines = textwrap.wrap(a, wrap) or [""]
+        con.print(Text("  • " + lines[0]))
+        for line in lines[1:]:
+            con.print(Text("    " + line))
+
+
+def _duration(hours: float) -> str:
+    if hours < 1 / 60:
+        return f"{hours * 3600:.0f} s"
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:,.1f} days"

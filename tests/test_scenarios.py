@@ -1,0 +1,195 @@
+"""Advisory scenarios: `whichmodel advise` against answers taken from published guidance.
+
+Each scenario of tests/data/scenarios.yaml is its own test: its scope is written to a scope file, run through
+`advise --scope FILE --json`, and the advice is checked against what the cited sources say (architecture
+family, strategy of the top recommendation, acceptable and forbidden models among the first top_k,
+feasibility of pre-training). The expected answers never come from the engine.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from scenario_schema import FAMILIES, STRATEGIES, TASKS, Scenario, ScenarioFile, count_value
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS_FILE = Path(__file__).parent / "data" / "scenarios.yaml"
+DOC_FILE = ROOT / "docs" / "scenarios.md"
+GENERATOR = ROOT / "scripts" / "gen_scenarios_doc.py"
+
+RAW: dict[str, Any] = yaml.safe_load(SCENARIOS_FILE.read_text(encoding="utf-8"))
+RAW_BY_ID: dict[str, dict[str, Any]] = {entry["id"]: entry for entry in RAW["scenarios"]}
+
+
+def _get(doc: Any, *path: str | int) -> Any:
+    """doc[path...], or raise KeyError naming the missing JSON path."""
+    here = doc
+    walked = ""
+    for key in path:
+        walked += f"[{key}]" if isinstance(key, int) else (f".{key}" if walked else key)
+        try:
+            here = here[key]
+        except (KeyError, IndexError, TypeError):
+            raise KeyError(f"the advise JSON has no {walked}") from None
+    return here
+
+
+def check_advice(scenario: Scenario, doc: dict[str, Any]) -> list[str]:
+    """What in an `advise --json` document disagrees with the scenario's expectations (empty: agrees)."""
+    expect = scenario.expect
+    problems: list[str] = []
+    try:
+        family = _get(doc, "architecture", "recommended")
+        recommendations = list(_get(doc, "recommendations"))
+        top = recommendations[: expect.top_k]
+        hub_ids = [str(_get(rec, "hub_id")) for rec in top]
+        strategy = _get(top[0], "strategy") if top else None
+        feasible = _get(doc, "from_scratch", "feasible") if expect.pretrain_feasible is not None else None
+    except KeyError as exc:
+        return [str(exc.args[0])]
+
+    if family not in expect.family:
+        problems.append(f"architecture.recommended: expected one of {expect.family}, got {family!r}")
+    if not top:
+        problems.append("recommendations: expected at least one recommendation, got none")
+    elif strategy not in expect.strategy:
+        problems.append(
+            f"recommendations[0].strategy: expected one of {expect.strategy}, got {strategy!r} (for {hub_ids[0]})"
+        )
+    if top and not any(expect.accepts(hub_id) for hub_id in hub_ids):
+        wanted = ", ".join(expect.models) or "-"
+        families = f" or a hub id containing one of {expect.model_families}" if expect.model_families else ""
+        problems.append(
+            f"models: expected one of [{wanted}]{families} in the top {expect.top_k}, got {hub_ids}"
+        )
+    for rank, hub_id in enumerate(hub_ids, start=1):
+        if expect.forbids(hub_id):
+            problems.append(f"not_models: {hub_id} (rank {rank}) must not be in the top {expect.top_k}")
+    if expect.pretrain_feasible is not None and feasible is not expect.pretrain_feasible:
+        problems.append(f"from_scratch.feasible: expected {expect.pretrain_feasible}, got {feasible!r}")
+    return problems
+
+
+def explain(scenario: Scenario, problems: list[str]) -> str:
+    sources = "; ".join(f"{source.ref} <{source.url}>" for source in scenario.sources)
+    lines = [f"{scenario.id} '{scenario.title}': the advice disagrees with published guidance"]
+    lines += [f"  - {problem}" for problem in problems]
+    lines += [f"  why: {scenario.rationale}", f"  source: {sources}"]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- the file itself
+
+
+def test_scenario_file_is_valid():
+    parsed = ScenarioFile.model_validate(RAW)
+    assert len(parsed.scenarios) >= 45
+
+
+def test_scenarios_cover_the_brief():
+    """Every contract task, data from none to plenty, budgets from zero to pre-training scale, cpu/edge serving,
+    every licence class, long inputs, many languages, and both from-scratch verdicts."""
+    scenarios = ScenarioFile.model_validate(RAW).scenarios
+    tasks = [task for s in scenarios for task in s.scope.canonical_tasks]
+    missing = [task for task in TASKS if tasks.count(task) < 2]
+    assert not missing, f"tasks with fewer than two scenarios: {missing}"
+    families = {f for s in scenarios for f in s.expect.family}
+    assert families == set(FAMILIES)
+    strategies = {st for s in scenarios for st in s.expect.strategy}
+    assert strategies == set(STRATEGIES)
+    examples = [count_value(s.scope.examples) for s in scenarios]
+    assert min(examples) == 0 and max(examples) >= 100_000
+    budgets = [s.scope.gpu_hours for s in scenarios]
+    assert min(budgets) == 0 and max(budgets) >= 100_000
+    serve = [s.scope.serve for s in scenarios]
+    assert serve.count("cpu") >= 3 and serve.count("edge") >= 3
+    assert {s.scope.license for s in scenarios} == {"any", "open", "commercial"}
+    assert (
+        sum(1 for s in scenarios if s.scope.input_tokens and count_value(s.scope.input_tokens) >= 8192) >= 3
+    )
+    many = [s for s in scenarios if "multi" in s.scope.languages or len(s.scope.languages) >= 5]
+    assert len(many) >= 5
+    verdicts = [s.expect.pretrain_feasible for s in scenarios]
+    assert True in verdicts and False in verdicts
+    assert any(
+        s.expect.not_models or s.expect.not_model_families
+        for s in scenarios
+        if s.scope.license == "commercial"
+    )
+
+
+def test_scenarios_doc_is_current():
+    spec = importlib.util.spec_from_file_location("gen_scenarios_doc", GENERATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.render(RAW)
+    current = DOC_FILE.read_text(encoding="utf-8") if DOC_FILE.exists() else ""
+    assert current == expected, "docs/scenarios.md is stale: run `python scripts/gen_scenarios_doc.py`"
+
+
+# ---------------------------------------------------------------------------- the checker
+
+
+def _advice(family: str, recs: list[tuple[str, str]], feasible: bool | None = False) -> dict[str, Any]:
+    return {
+        "architecture": {"recommended": family, "ranking": []},
+        "recommendations": [{"rank": i, "hub_id": h, "strategy": s} for i, (h, s) in enumerate(recs, 1)],
+        "from_scratch": {"feasible": feasible},
+    }
+
+
+def test_checker_accepts_advice_that_matches_the_guidance():
+    scenario = Scenario.model_validate(RAW_BY_ID["S01"])
+    doc = _advice("encoder-only", [("FacebookAI/roberta-base", "full-finetune"), ("x/y", "lora")])
+    assert check_advice(scenario, doc) == []
+
+
+def test_checker_reports_each_disagreement():
+    scenario = Scenario.model_validate(RAW_BY_ID["S24"])  # commercial translation: NLLB is forbidden
+    doc = _advice("decoder-only", [("facebook/nllb-200-1.3B", "lora"), ("Qwen/Qwen2.5-7B-Instruct", "as-is")])
+    problems = check_advice(scenario, doc)
+    assert any(p.startswith("architecture.recommended") for p in problems)
+    assert any(p.startswith("recommendations[0].strategy") for p in problems)
+    assert any(p.startswith("models:") for p in problems)
+    assert any("facebook/nllb-200-1.3B (rank 1)" in p for p in problems)
+    message = explain(scenario, problems)
+    assert scenario.sources[0].url in message and scenario.rationale in message
+
+
+def test_checker_looks_only_at_the_top_k_and_checks_feasibility():
+    scenario = Scenario.model_validate(RAW_BY_ID["S44"])  # BloombergGPT: pre-training is feasible
+    filler = [(f"org/other-{i}", "pretrain") for i in range(scenario.expect.top_k)]
+    doc = _advice("decoder-only", [*filler, ("bigscience/bloom", "pretrain")], feasible=False)
+    problems = check_advice(scenario, doc)
+    assert any(p.startswith("models:") for p in problems)
+    assert any(p.startswith("from_scratch.feasible") for p in problems)
+
+
+def test_checker_names_a_missing_json_key():
+    scenario = Scenario.model_validate(RAW_BY_ID["S01"])
+    assert check_advice(scenario, {"recommendations": []}) == ["the advise JSON has no architecture"]
+
+
+# ---------------------------------------------------------------------------- the scenarios
+
+
+@pytest.mark.parametrize("scenario_id", list(RAW_BY_ID))
+def test_scenario(scenario_id: str, run, tmp_path: Path):
+    scenario = Scenario.model_validate(RAW_BY_ID[scenario_id])
+    scope_file = tmp_path / f"{scenario_id}.yaml"
+    scope_file.write_text(yaml.safe_dump(RAW_BY_ID[scenario_id]["scope"], sort_keys=False), encoding="utf-8")
+    code, out, err = run("advise", "--scope", str(scope_file), "--top", str(scenario.expect.top_k), "--json")
+    assert code == 0, f"{scenario_id}: `advise --scope` exited {code}: {err.strip()}"
+    try:
+        doc = json.loads(out)
+    except json.JSONDecodeError as exc:
+        pytest.fail(f"{scenario_id}: stdout is not one JSON document ({exc}): {out[:200]!r}")
+    problems = check_advice(scenario, doc)
+    assert not problems, explain(scenario, problems)
