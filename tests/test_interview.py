@@ -113,7 +113,7 @@ def test_table_view_by_default_and_markdown(run, cat):
         ("examples", "5x", "5k", "'5x' is not a number", 5000),
         ("examples", "-3", "none", "negative", 0),
         ("examples", "2.5", "1.5M", "not a whole number", 1_500_000),
-        ("domain_tokens", "lots", "2B", "'lots' is not a number", 2_000_000_000),
+        ("domain_tokens", "lots", "200M", "'lots' is not a number", 200_000_000),
         ("input_tokens", "0", "4k", "greater than 0", 4000),
         ("input_tokens", "1e30", "32k", "too large", 32000),
         ("languages", "klingon", "en, fr", "not a language", ["en", "fr"]),
@@ -129,7 +129,8 @@ def test_bad_answers_are_explained_and_asked_again(run, cat, field, bad, good, m
         doc, _ = interview_json(run, script(cat, {"tasks": "chat", field: good}, ["n"]))
         assert doc["scope"][field] == ["de"]
         return
-    doc, err = interview_json(run, script(cat, {"tasks": "chat", field: [bad, good]}, ["n"]))
+    base = {"tasks": "chat", "examples": "1k"}  # some labels, so in-domain text makes a full plan
+    doc, err = interview_json(run, script(cat, {**base, field: [bad, good]}, ["n"]))
     assert message in err and "Try again." in err
     assert doc["scope"][field] == value
 
@@ -231,7 +232,7 @@ def test_the_domain_question_appears_only_when_the_catalog_knows_domains(run, ca
 
 def test_save_writes_a_scope_that_advise_replays_exactly(run, cat, tmp_path):
     target = tmp_path / "scope.yaml"
-    answers = {"tasks": "chat", "languages": "en, de", "examples": "20k", "serve": "a10g", "license": "open",
+    answers = {"tasks": "chat", "languages": "en", "examples": "20k", "serve": "a10g", "license": "open",
                "gpu_hours": "40", "gpu": "A100", "gpus": "2"}  # fmt: skip
     doc, err = interview_json(run, script(cat, answers), "--save", str(target))
     assert "Save these answers" not in err  # --save saves without asking
@@ -253,30 +254,36 @@ def test_defaults_only_session_replays_exactly(run, cat, tmp_path):
     assert code == 0 and json.loads(out) == doc
 
 
-def test_offer_to_save_defaults_to_no(run, cat, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+@pytest.fixture()
+def here(tmp_path, monkeypatch) -> Path:
+    """An empty working folder of its own (the run fixture keeps its cache beside it, in tmp_path)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+def test_offer_to_save_defaults_to_no(run, cat, here):
     _, err = interview_json(run, script(cat, {"tasks": "chat"}, [""]))
-    assert "[y/N]" in err and not list(tmp_path.iterdir())
+    assert "[y/N]" in err and not list(here.iterdir())
 
 
-def test_offer_to_save_asks_for_a_path_and_explains_bad_ones(run, cat, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "taken.yaml").write_text("old\n", encoding="utf-8")
-    (tmp_path / "folder").mkdir()
+def test_offer_to_save_asks_for_a_path_and_explains_bad_ones(run, cat, here):
+    (here / "taken.yaml").write_text("old\n", encoding="utf-8")
+    (here / "folder").mkdir()
     extra = ["y", "folder", "missing/x.yaml", "taken.yaml", "", "taken.yaml", "y"]
     doc, err = interview_json(run, script(cat, {"tasks": "chat"}, extra))
     assert "'folder' is a folder" in err
     assert "the folder 'missing' does not exist" in err
     assert "'taken.yaml' exists; overwrite it? [y/N]" in err
-    code, out, _ = run("advise", "--scope", str(tmp_path / "taken.yaml"), "--json")
+    code, out, _ = run("advise", "--scope", str(here / "taken.yaml"), "--json")
     assert code == 0 and json.loads(out) == doc
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "taken.yaml"]  # no temp file left
+    assert sorted(p.name for p in here.iterdir()) == ["folder", "taken.yaml"]  # no temp file left
 
 
-def test_offer_to_save_uses_the_default_name(run, cat, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_offer_to_save_uses_the_default_name(run, cat, here):
     _, err = interview_json(run, script(cat, {"tasks": "chat"}, ["y", ""]))
-    assert (tmp_path / "whichmodel-scope.yaml").is_file()
+    assert (here / "whichmodel-scope.yaml").is_file()
     assert "Saved the answers to whichmodel-scope.yaml" in err
 
 
@@ -290,8 +297,8 @@ def test_save_to_a_missing_folder_fails_before_any_question(run, tmp_path):
 # -- leaving: end of input, Ctrl-C, no terminal ---------------------------------------------------------
 
 
-def test_end_of_input_mid_way_exits_130_and_writes_nothing(run, tmp_path):
-    target = tmp_path / "s.yaml"
+def test_end_of_input_mid_way_exits_130_and_writes_nothing(run, here):
+    target = here / "s.yaml"
     code, out, err = interview(run, "summarization\n\n", "--json", "--save", str(target))
     assert code == 130 and out == ""
     assert "Traceback" not in err
@@ -300,14 +307,13 @@ def test_end_of_input_mid_way_exits_130_and_writes_nothing(run, tmp_path):
         "Error: The input ended before the interview finished; nothing was saved. "
         "To script it, use `whichmodel advise` with flags or --scope FILE."
     ]
-    assert not target.exists() and not list(tmp_path.iterdir())
+    assert not target.exists() and not list(here.iterdir())
 
 
-def test_end_of_input_at_the_save_offer_exits_130_after_the_advice(run, cat, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_end_of_input_at_the_save_offer_exits_130_after_the_advice(run, cat, here):
     code, out, err = interview(run, script(cat, {"tasks": "chat"}), "--json")
     assert code == 130 and json.loads(out)["scope"]["tasks"] == ["chat"]
-    assert "input ended at the offer to save" in err and not list(tmp_path.iterdir())
+    assert "input ended at the offer to save" in err and not list(here.iterdir())
 
 
 class _CtrlC(io.StringIO):
@@ -431,8 +437,17 @@ def test_the_docs_scripting_example_runs(run):
     code, out, err = run("interview", "--json", input=answers, env=FORCE)
     assert code == 0, err
     scope = json.loads(out)["scope"]
-    assert (
-        scope["tasks"] == ["summarization"]
-        and scope["languages"] == ["en", "de"]
-        and scope["examples"] == 5000
-    )
+    assert scope["tasks"] == ["summarization"] and scope["languages"] == ["en", "de"]
+    assert scope["examples"] == 0  # `done`: the default
+
+
+def test_save_keeps_the_answers_even_when_the_advice_fails(run, cat, here, monkeypatch):
+    from whichmodel.cli import interview as iv
+
+    def broken(*_a):
+        raise RuntimeError("engine down")
+
+    monkeypatch.setattr(iv, "run_advice", broken)
+    code, out, err = interview(run, script(cat, {"tasks": "chat", "examples": "2k"}), "--save", "s.yaml")
+    assert code == 1 and out == "" and "engine down" in err and "Traceback" not in err
+    assert yaml.safe_load((here / "s.yaml").read_text(encoding="utf-8"))["examples"] == 2000

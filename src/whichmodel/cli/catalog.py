@@ -72,8 +72,9 @@ def show(
     cat = load(catalog)
     m = resolve_model(cat, model)
     lic = cat.licenses.get(m.license)
+    hub = _hub_block(m.hub_id)
     if json_:
-        output.emit_json(entry_json(m))
+        output.emit_json({**entry_json(m), "hub": hub})
         return
     from rich.table import Table
 
@@ -93,9 +94,37 @@ def show(
         table.add_row("quality", f"{q.benchmark}: {q.score} ({q.source})")
     for s in m.sources:
         table.add_row("source", s)
+    table.add_row("hub", _hub_text(hub))
     con = output.console()
     con.print(f"[bold]{m.id}[/bold]  {m.hub_id}")
     con.print(table)
+
+
+def _hub_block(hub_id: str) -> dict | None:
+    """The snapshot's {downloads, likes, gated, license, last_modified, fetched_at}, or None."""
+    from whichmodel.hub_snapshot import read_snapshot
+
+    warnings: list[str] = []
+    snap = read_snapshot(None, warnings)
+    for w in warnings:
+        output.note(f"Warning: {w}")
+    rec = snap.get(hub_id) if snap is not None else None
+    return rec.advice_json() if rec is not None else None
+
+
+def _hub_text(hub: dict | None) -> str:
+    if hub is None:
+        return "no Hub data (run `whichmodel hub refresh`)"
+    parts = [
+        f"{hub['downloads']:,} downloads" if hub["downloads"] is not None else "downloads ?",
+        f"{hub['likes']:,} likes" if hub["likes"] is not None else "likes ?",
+    ]
+    if hub["gated"]:
+        parts.append(f"gated ({hub['gated']})")
+    if hub["license"]:
+        parts.append(f"license {hub['license']}")
+    parts.append(f"fetched {hub['fetched_at'] or '?'}")
+    return ", ".join(parts)
 
 
 @app.command("validate")

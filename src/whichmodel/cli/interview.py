@@ -366,15 +366,17 @@ def interview(
     answers = ask_all(term, ctx)
     show_summary(term, ctx)
     scope = build_scope(cat, None, qs.scope_document(answers))
+    if save_to is not None:  # saved first: the answers are kept even if the advice fails
+        save(save_to, answers)
+        saved(term, save_to)
     advice = run_advice(scope, cat)
     show(advice, kind, explain)
     sys.stdout.flush()
-    if save_to is not None:
-        save(save_to, answers)
-        written: Path | None = save_to
-    else:
+    if save_to is None:
         written = offer_save(term, answers)
-    if written is not None:
-        term.say(
-            f"Saved the answers to {written}. Replay: whichmodel advise --scope {shlex.quote(str(written))}"
-        )
+        if written is not None:
+            saved(term, written)
+
+
+def saved(term: Terminal, path: Path) -> None:
+    term.say(f"Saved the answers to {path}. Replay: whichmodel advise --scope {shlex.quote(str(path))}")

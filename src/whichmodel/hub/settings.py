@@ -1,0 +1,116 @@
+"""Hub settings from the environment (read at call time, never at import time) and the Hub error type.
+
+Stdlib only: the CLI checks offline mode and validates settings before huggingface_hub is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_TIMEOUT = 10.0
+"""Seconds for each request (connect, read, write): ``WHICHMODEL_HUB_TIMEOUT``."""
+DEFAULT_DEADLINE = 25.0
+"""Seconds for a whole command's Hub work (an unresponsive Hub is given up within this): ``WHICHMODEL_HUB_DEADLINE``."""
+DEFAULT_WORKERS = 6
+"""Parallel requests during a refresh (1 to 8): ``WHICHMODEL_HUB_WORKERS``."""
+MAX_WORKERS = 8
+
+ENV_TIMEOUT = "WHICHMODEL_HUB_TIMEOUT"
+ENV_DEADLINE = "WHICHMODEL_HUB_DEADLINE"
+ENV_WORKERS = "WHICHMODEL_HUB_WORKERS"
+
+
+class HubError(Exception):
+    """A Hub request failed. ``kind`` names the failure; ``str(exc)`` is one sentence; ``hint`` says what to do.
+
+    Kinds: offline, connect, timeout, deadline, not-found, gated, auth, rate-limit, server, invalid, http, setting.
+    """
+
+    def __init__(self, kind: str, message: str, hint: str = "", hub_id: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+        self.hub_id = hub_id
+
+
+def _is_true(value: str | None) -> bool:
+    return value is not None and value.strip().upper() in {"1", "ON", "YES", "TRUE"}
+
+
+def is_offline() -> bool:
+    """``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) is set to a true value, as huggingface_hub reads it."""
+    return _is_true(os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE"))
+
+
+def offline_error(what: str = "reach the Hub") -> HubError:
+    return HubError(
+        "offline",
+        f"Cannot {what}: offline mode is on (HF_HUB_OFFLINE=1)",
+        "Unset HF_HUB_OFFLINE to use the Hub; the other commands keep working from the snapshot and catalog",
+    )
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not (value > 0) or value == float("inf"):
+        raise HubError("setting", f"{name} must be a positive number of seconds, not {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    endpoint: str = DEFAULT_ENDPOINT
+    token: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
+    workers: int = DEFAULT_WORKERS
+
+    def __repr__(self) -> str:  # never show the token
+        token = "set" if self.token else "none"
+        return (
+            f"HubSettings(endpoint={self.endpoint!r}, token={token}, timeout={self.timeout:g}, "
+            f"deadline={self.deadline:g}, workers={self.workers})"
+        )
+
+    __str__ = __repr__
+
+    @classmethod
+    def from_env(
+        cls,
+        endpoint: str | None = None,
+        *,
+        timeout: float | None = None,
+        deadline: float | None = None,
+        workers: int | None = None,
+    ) -> HubSettings:
+        """Settings from ``HF_ENDPOINT``, ``HF_TOKEN`` and ``WHICHMODEL_HUB_*``; arguments win over the environment.
+
+        Raises :class:`HubError` (kind ``setting``) for a malformed value.
+        """
+        ep = (endpoint or os.environ.get("HF_ENDPOINT", "").strip() or DEFAULT_ENDPOINT).rstrip("/")
+        if not ep.startswith(("http://", "https://")):
+            raise HubError("setting", f"HF_ENDPOINT must be an http(s) URL, not {ep!r}")
+        token = os.environ.get("HF_TOKEN", "").strip() or None
+        t = timeout if timeout is not None else _seconds(ENV_TIMEOUT, DEFAULT_TIMEOUT)
+        d = deadline if deadline is not None else _seconds(ENV_DEADLINE, DEFAULT_DEADLINE)
+        if workers is None:
+            raw = os.environ.get(ENV_WORKERS, "").strip()
+            if raw:
+                if not raw.isdigit() or not 1 <= int(raw) <= MAX_WORKERS:
+                    raise HubError(
+                        "setting",
+                        f"{ENV_WORKERS} must be a whole number from 1 to {MAX_WORKERS}, not {raw!r}",
+                    )
+                workers = int(raw)
+            else:
+                workers = DEFAULT_WORKERS
+        return cls(endpoint=ep, token=token, timeout=t, deadline=d, workers=max(1, min(MAX_WORKERS, workers)))
