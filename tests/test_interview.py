@@ -365,7 +365,7 @@ def test_every_question_has_a_reason_and_a_default_its_parser_accepts(cat):
 
 
 NUMBER_WORDS = [("5k", 5000), ("1,000", 1000), ("2B", 2_000_000_000), ("none", 0), ("3e3", 3000),
-                ("10k examples", 10000)]  # fmt: skip
+                ("10k examples", 10000), ("about 3000", 3000), ("~2 million", 2_000_000), ("3 thousand", 3000)]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "value"), NUMBER_WORDS)

@@ -117,7 +117,10 @@ def _number(text: str, fieldname: str, *, whole: bool, positive: bool = False) -
         if positive:
             raise Invalid("it must be greater than 0")
         return 0 if whole else 0.0
-    t = re.sub(r"\s*(tokens?|examples?|gpu-?hours?|hours?|h|gpus?)$", "", t)
+    t = re.sub(r"\s*(tokens?|examples?|labels?|gpu-?hours?|hours?|h|gpus?)$", "", t)
+    t = re.sub(r"^(about|around|roughly|approx(imately)?|nearly|almost|~|≈)\s*", "", t)
+    for word, suffix in (("thousand", "k"), ("million", "M"), ("billion", "B"), ("trillion", "T")):
+        t = re.sub(rf"\s*\b{word}s?$", suffix, t)
     if t.startswith("-"):
         raise Invalid(f"{text.strip()!r} is negative; it must be at least 0")
     try:
