@@ -96,7 +96,8 @@ def test_budget_headroom_and_veto():
     assert isinstance(ok, Points) and ok.raw == 1.0
     none = ctx_for(tasks=["text-classification"], examples=5000, gpu_hours=0)
     assert isinstance(rules.budget(none, cand(none, "distilbert-base-uncased", "full-finetune")), Veto)
-    assert rules.budget(ctx, cand(ctx, "distilbert-base-uncased")) is None  # as-is: nothing to pay
+    as_is = rules.budget(ctx, cand(ctx, "distilbert-base-uncased"))
+    assert as_is.raw == 1.0 and "no training" in as_is.detail
 
 
 def test_license_classes():

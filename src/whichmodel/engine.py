@@ -39,6 +39,7 @@ from whichmodel.rules import (
 from whichmodel.scope import Scope
 
 SERVE_DTYPES = ("bf16", "int8", "int4")
+TRAIN_TOKENS_PER_BATCH = 4096  # micro-batch x sequence length: 8 x 512, fewer sequences when they are long
 GENERATED_TOKENS = 512  # room for the output of a generative task when sizing the KV cache
 MIN_PRETRAIN_PARAMS = 0.1e9  # BERT-base scale: below this a from-scratch model is a toy
 CHINCHILLA_TOKENS_PER_PARAM = 20
@@ -87,10 +88,17 @@ def _strategies(scope: Scope, m: Model, ctx: Context) -> list[str]:
 def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
     window = m.context_tokens or ctx.scope.input_tokens
     tokens = min(ctx.scope.input_tokens + (GENERATED_TOKENS if ctx.generative else 0), max(window, 1))
+    on_gpu = ctx.serve_acc is not None
+    overhead = est.FRAMEWORK_OVERHEAD_GB if on_gpu else 0.0  # no CUDA context on a CPU or a phone
     last: float | None = None
     for dtype in SERVE_DTYPES:
         mem = est.inference_memory(
-            params=m.params_b * 1e9, dtype=dtype, model=m, context_tokens=tokens, batch=1
+            params=m.params_b * 1e9,
+            dtype=dtype,
+            model=m,
+            context_tokens=tokens,
+            batch=1,
+            overhead_gb=overhead,
         )
         last = mem.total
         if mem.total <= ctx.serve_memory_gb:
@@ -104,7 +112,9 @@ def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
     seq = max(16, min(s.input_tokens, window))
     if strategy == "continued-pretraining":
         # one pass over the in-domain text, then the fine-tune on the labels (if any)
-        tokens = float(s.domain_tokens) + est.finetune_tokens(s.examples, tokens_per_example=seq)
+        tokens = float(s.domain_tokens)
+        if s.examples > 0:
+            tokens += est.finetune_tokens(s.examples, tokens_per_example=seq)
     elif strategy == "pretrain":
         tokens = m.params_b * 1e9 * CHINCHILLA_TOKENS_PER_PARAM
     else:
@@ -116,6 +126,7 @@ def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
         gpus=s.gpus,
         tokens=tokens,
         seq_len=seq,
+        batch=max(1, TRAIN_TOKENS_PER_BATCH // seq),
         model=m,
         model_id=m.id,
     )
@@ -172,7 +183,7 @@ def build_context(scope: Scope, catalog: Catalog, snapshot: Any = None, now: Any
     tasks = [catalog.tasks[t] for t in scope.tasks]
     serve_target = catalog.serving.get(scope.serve)
     serve_acc = None if serve_target else catalog.accelerator(scope.serve)
-    memory = serve_target.memory_gb if serve_target else serve_acc.memory_gb  # type: ignore[union-attr]
+    memory = serve_target.memory_gb if serve_target else est.usable_memory_gb(serve_acc)  # type: ignore[arg-type]
     weights = dict(catalog.weights.rules) if catalog.weights else {}
     return Context(
         scope=scope,
@@ -221,7 +232,11 @@ def advise(
         best: tuple[float, Recommendation] | None = None
         vetoes: list[tuple[str, str, str]] = []
         for strategy in strategies:
-            train = None if strategy == "as-is" else _train(ctx, m, strategy)
+            try:
+                train = None if strategy == "as-is" else _train(ctx, m, strategy)
+            except est.EstimateError as exc:
+                vetoes.append((strategy, "estimate", f"cannot be estimated: {exc}"))
+                continue
             if train is not None:
                 for a in train.assumptions:
                     if a not in seen_assumptions:
@@ -410,8 +425,12 @@ def _from_scratch(
                 if available > 0
                 else " There is no corpus to train on (give --domain-tokens)."
             )
-    gpu_hours = est.gpu_hours_for(est.training_flops(params, tokens, "pretrain"), ctx.train_acc, "pretrain")
     feasible = params >= MIN_PRETRAIN_PARAMS
+    gpu_hours = (
+        est.gpu_hours_for(est.training_flops(params, tokens, "pretrain"), ctx.train_acc, "pretrain", params)
+        if params > 0
+        else None
+    )
     size = f"{params / 1e9:.3g}B" if params >= 1e9 else f"{params / 1e6:.3g}M"
     if not feasible:
         reason = (

@@ -19,6 +19,9 @@ from whichmodel.scope import Scope
 FIT_POINTS = {"good": 1.0, "possible": 0.3}
 PLENTY_EXAMPLES = 1_000  # Bucher & Martini 2024: a few hundred to a thousand labels make fine-tuning pay
 FEW_EXAMPLES = 100
+BASE_START = (
+    0.8  # fine-tuning an existing task checkpoint beats starting from a base model (HF course ch.7.4)
+)
 SMALL_MODEL_B = 1.0  # below this, full fine-tuning is cheap; above, adapters (Hu et al. 2021, LoRA)
 LARGE_MODEL_B = 3.0
 CPT_MIN_TOKENS = 10_000_000  # HF LLM course ch.7.3 adapts DistilBERT on IMDb reviews (~10M tokens) by MLM
@@ -30,6 +33,20 @@ EDGE_FLOOR_B = 0.02  # ~20M parameters (MiniLM-L6): the smallest useful transfor
 POPULAR_DOWNLOADS = 1_000_000
 KNOWN_DOWNLOADS = 10_000
 STALE_DAYS = 30
+
+FIXED_LABELS = {"label", "tags"}  # task outputs where a checkpoint is tied to the label set it was trained on
+
+
+def _hints(ctx: Context) -> list[str]:
+    """Words the user gave that say more than the task id (``sentiment`` for text-classification)."""
+    generic = {w for t in ctx.tasks for w in t.id.split("-")} | {"text", "analysis", "detection"}
+    out: list[str] = []
+    for word in ctx.scope.task_words:
+        for part in word.replace("_", "-").split("-"):
+            if len(part) >= 3 and part not in generic and part not in out:
+                out.append(part)
+    return out
+
 
 # Tasks an instruction-tuned generative model can do by prompting alone (zero or few shot).
 PROMPTABLE = {
@@ -133,11 +150,23 @@ def ready_checkpoint(ctx: Context, c: Candidate) -> Outcome:
     if c.strategy == "as-is":
         if c.model.variant == "task" and task_ids & set(c.model.tasks):
             ready = f" ({c.model.ready_for})" if c.model.ready_for else ""
-            if n < PLENTY_EXAMPLES:
+            if n >= PLENTY_EXAMPLES:
+                return Points(0.3, f"a ready checkpoint{ready}; with {n:,} labels, fine-tuning may beat it")
+            fixed = any(t.output in FIXED_LABELS for t in ctx.tasks)
+            any_labels = "zero-shot-classification" in c.model.tasks
+            hints = _hints(ctx)
+            if fixed and not any_labels:
+                text = f"{c.model.id} {c.model.hub_id} {c.model.ready_for or ''}".lower()
+                if hints and any(h in text for h in hints):
+                    return Points(1.0, f"a checkpoint already trained for {'/'.join(hints)}{ready}; use it")
                 return Points(
-                    1.0, f"a checkpoint already trained for the task{ready}; with {n:,} labels, use it"
+                    0.4,
+                    f"a ready checkpoint{ready}: right only if those are your labels",
+                    "check its label set",
                 )
-            return Points(0.3, f"a ready checkpoint{ready}; with {n:,} labels, fine-tuning may beat it")
+            if any_labels and fixed:
+                return Points(0.8, f"a zero-shot checkpoint{ready}: it takes any label set, including yours")
+            return Points(1.0, f"a checkpoint already trained for the task{ready}; with {n:,} labels, use it")
         if c.model.variant == "instruct":
             if n == 0:
                 return Points(0.6, "instruction-tuned: prompt it zero-shot, no labelled data needed")
@@ -149,13 +178,21 @@ def ready_checkpoint(ctx: Context, c: Candidate) -> Outcome:
         return Points(0.2, "the pre-trained model does this task as it is")
     if c.strategy == "pretrain" or (c.strategy == "continued-pretraining" and n == 0):
         return None
+    head_start = c.model.variant == "task" and bool(task_ids & set(c.model.tasks))
+    scale = 1.0 if head_start else BASE_START
+    start = "; it starts from a checkpoint already trained for the task" if head_start else ""
     if n < FEW_EXAMPLES:
         return Points(-0.5, f"{n:,} labelled examples are too few to fine-tune reliably")
     if n < PLENTY_EXAMPLES:
-        return Points(0.3, f"{n:,} labelled examples: enough for a small fine-tune, watch for overfitting")
+        return Points(
+            0.3 * scale,
+            f"{n:,} labelled examples: enough for a small fine-tune, watch for overfitting{start}",
+        )
     if n < 10 * PLENTY_EXAMPLES:
-        return Points(0.8, f"{n:,} labelled examples: fine-tuning typically beats zero-shot use")
-    return Points(1.0, f"{n:,} labelled examples: plenty to fine-tune on")
+        return Points(
+            0.8 * scale, f"{n:,} labelled examples: fine-tuning typically beats zero-shot use{start}"
+        )
+    return Points(1.0 * scale, f"{n:,} labelled examples: plenty to fine-tune on{start}")
 
 
 def strategy_fit(ctx: Context, c: Candidate) -> Outcome:
@@ -296,7 +333,7 @@ def memory_fit(ctx: Context, c: Candidate) -> Outcome:
 def budget(ctx: Context, c: Candidate) -> Outcome:
     """Training GPU-hours against the budget, with headroom."""
     if c.train is None:
-        return None
+        return Points(1.0, "no training: nothing to spend")
     have = ctx.scope.gpu_hours
     need = c.train.gpu_hours
     if need is None:
@@ -360,12 +397,16 @@ def serving(ctx: Context, c: Candidate) -> Outcome:
             return Veto(
                 f"{_fmt_b(p)} parameters is too large to answer interactively on {ctx.serve_target.id}"
             )
-        raw = 1.0 - (p / limit if limit else 0.0)
+        # log scale: latency on a CPU or phone grows with size, so ~20M scores 1 and the profile's limit 0
+        span = math.log10((limit or 10.0) / EDGE_FLOOR_B)
+        raw = max(-1.0, min(1.0, 1.0 - math.log10(max(p, EDGE_FLOOR_B) / EDGE_FLOOR_B) / span))
         warning = None
         if ctx.generative and p >= 1:
             warning = f"on {ctx.serve_target.id} a {_fmt_b(p)} model generates only a few tokens per second"
         return Points(raw, f"{_fmt_b(p)} parameters on {ctx.serve_target.id}: smaller is faster", warning)
     raw = max(-1.0, min(1.0, 1.0 - math.log10(max(active, 0.01) / 0.1) / 3.0))
+    # on a GPU, size is a cost, not a limit: where capability matters (open generation) it counts half
+    raw *= 1.0 - 0.5 * max(t.capability for t in ctx.tasks)
     label = f"{_fmt_b(active)} active parameters" if c.model.active_params_b else f"{_fmt_b(p)} parameters"
     return Points(raw, f"{label} to serve on {ctx.scope.serve}: smaller costs less per request")
 
@@ -373,12 +414,18 @@ def serving(ctx: Context, c: Candidate) -> Outcome:
 def capability(ctx: Context, c: Candidate) -> Outcome:
     """Capability grows with size and with newer generations; it matters most for generative tasks."""
     p = c.model.params_b
-    size = max(0.0, min(1.0, (math.log10(max(p, 0.001)) + 2.0) / 4.0))
+    # a mixture-of-experts model performs between its active and total size: use their geometric mean
+    eff = math.sqrt(p * c.model.active_params_b) if c.model.active_params_b else p
+    size = max(0.0, min(1.0, (math.log10(max(eff, 0.001)) + 2.0) / 4.0))
     year = c.model.year
     recency = 0.3 if year is None else max(0.0, min(1.0, (year - 2018) / 7.0))
     factor = max(t.capability for t in ctx.tasks)
     raw = factor * (0.65 * size + 0.35 * recency)
     detail = f"{_fmt_b(p)} parameters, {year or 'year unknown'}"
+    if c.model.active_params_b:
+        detail = (
+            f"{_fmt_b(p)} parameters ({_fmt_b(c.model.active_params_b)} active), {year or 'year unknown'}"
+        )
     if c.model.quality:
         q = c.model.quality[0]
         detail += f"; {q.benchmark} {q.score:g}"
@@ -399,7 +446,7 @@ def domain(ctx: Context, c: Candidate) -> Outcome:
                 1.0, f"continued pre-training on your {d:,} in-domain tokens adapts it to your text (DAPT)"
             )
         if per_param >= 0.1:
-            return Points(0.5, f"{d:,} in-domain tokens ({per_param:.2g} per parameter) adapt it somewhat")
+            return Points(0.7, f"{d:,} in-domain tokens ({per_param:.2g} per parameter) adapt it somewhat")
         return Points(
             0.0,
             f"{d:,} in-domain tokens are too few ({per_param:.2g} per parameter) to move a model this size;"

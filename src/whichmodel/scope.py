@@ -125,6 +125,7 @@ class Scope(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     tasks: list[str]
+    task_words: list[str] = Field(default_factory=list, description="The task words as given (aliases kept).")
     languages: list[str]
     examples: int
     domain_tokens: int
@@ -140,7 +141,9 @@ class Scope(BaseModel):
 
     def to_input(self) -> dict[str, Any]:
         """The scope as a scope file (replays exactly through ``advise --scope``)."""
-        data = self.model_dump(mode="json", exclude={"assumed"})
+        data = self.model_dump(mode="json", exclude={"assumed", "task_words"})
+        if self.task_words:
+            data["tasks"] = list(self.task_words)
         return {k: v for k, v in data.items() if v is not None}
 
 
@@ -165,6 +168,7 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
     if not raw.tasks:
         raise ScopeProblem("tasks", "no task given (use --task, e.g. --task summarization)")
     tasks: list[str] = []
+    words: list[str] = []
     for name in raw.tasks:
         try:
             tid = catalog.task(name).id
@@ -172,7 +176,9 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
             raise ScopeProblem("tasks", f"unknown task {name!r}", exc.matches) from None
         if tid not in tasks:
             tasks.append(tid)
+            words.append(name.strip().lower())
     values["tasks"] = tasks
+    values["task_words"] = words
 
     for key, default in DEFAULTS.items():
         if values.get(key) is None:
