@@ -232,7 +232,7 @@ def test_the_domain_question_appears_only_when_the_catalog_knows_domains(run, ca
 
 def test_save_writes_a_scope_that_advise_replays_exactly(run, cat, tmp_path):
     target = tmp_path / "scope.yaml"
-    answers = {"tasks": "chat", "languages": "en", "examples": "20k", "serve": "a10g", "license": "open",
+    answers = {"tasks": "chat", "languages": "en, de", "examples": "20k", "serve": "a10g", "license": "open",
                "gpu_hours": "40", "gpu": "A100", "gpus": "2"}  # fmt: skip
     doc, err = interview_json(run, script(cat, answers), "--save", str(target))
     assert "Save these answers" not in err  # --save saves without asking
