@@ -281,7 +281,11 @@ def context(ctx: Context, c: Candidate) -> Outcome:
                 "context window unknown",
                 f"its context window is not documented; {need:,} tokens may not fit",
             )
-        return Points(0.0, "context window unknown", "its context window is not documented; check it")
+        return Points(
+            0.8,
+            f"window not documented; {need:,}-token inputs are within the classic {LONG_INPUT}-token window",
+            "its context window is not documented; check it",
+        )
     if need <= native:
         return Points(1.0, f"{need:,}-token inputs fit its {native:,}-token window")
     if extended and need <= extended:
