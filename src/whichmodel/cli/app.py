@@ -35,10 +35,21 @@ def _root(
 
 
 def _register() -> None:
-    from whichmodel.cli import advise, architectures, catalog, compare, estimate, hub, schema, tasks
+    from whichmodel.cli import (
+        advise,
+        architectures,
+        catalog,
+        compare,
+        estimate,
+        hub,
+        interview,
+        schema,
+        tasks,
+    )
 
     advise.register(app)
     compare.register(app)
+    interview.register(app)
     app.add_typer(catalog.app, name="catalog")
     app.add_typer(hub.app, name="hub")
     tasks.register(app)
