@@ -30,10 +30,11 @@ def to_model(found: Any, task: Task, catalog: Catalog) -> Model | None:
         return None
     lic = (found.license or "").lower()
     license_id = lic if lic in catalog.licenses else "unknown"
-    if task.generative:
+    open_ended = task.generative and task.capability >= 1.0  # chat, free generation, code
+    if open_ended:
         variant = "instruct" if INSTRUCT_WORDS.search(found.hub_id) else "base"
     else:
-        variant = "task"
+        variant = "task"  # listed under the task's pipeline tag: a checkpoint trained for it
     return Model(
         id=model_id_for(found.hub_id),
         hub_id=found.hub_id,

@@ -65,7 +65,9 @@ def advise(
     ] = False,
     discover: Annotated[
         bool,
-        typer.Option("--discover", help="Also rank Hub models the catalog lacks (needs the Hub; marked not curated)."),
+        typer.Option(
+            "--discover", help="Also rank Hub models the catalog lacks (needs the Hub; marked not curated)."
+        ),
     ] = False,
 ) -> None:
     """Recommend an architecture, a strategy and models for an application and a budget."""
