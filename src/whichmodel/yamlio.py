@@ -22,7 +22,27 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 
 class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """The safe loader, minus timestamp resolution: dates stay the strings they were written as."""
+    """The safe loader, minus timestamp resolution: dates stay the strings they were written as.
+
+    A key written twice in one mapping is an error (PyYAML would silently keep the last value).
+    """
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"found duplicate key {key_node.value!r}",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 SafeLoader.yaml_implicit_resolvers = {
@@ -50,8 +70,11 @@ def read_text(path: Path) -> str:
             raise DocumentError(path, "is a directory, not a file")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DocumentError(path, f"is {size} bytes, more than the {MAX_BYTES} a document may have")
-        data = path.read_bytes()
+            raise DocumentError(path, f"is {size:,} bytes, more than the {MAX_BYTES:,} a document may have")
+        with path.open("rb") as fh:  # bounded: a device or pipe (/dev/zero) reports no size
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise DocumentError(path, f"is more than the {MAX_BYTES:,} bytes a document may have")
     except FileNotFoundError:
         raise DocumentError(path, "does not exist") from None
     except PermissionError:
@@ -106,11 +129,11 @@ def parse(path: Path, text: str) -> Any:
     """Parse ``text`` (JSON when the file ends in .json, YAML otherwise) safely."""
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text, parse_constant=_reject_constant)
+            data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise DocumentError(path, f"is not valid JSON: {exc.msg}", exc.lineno) from None
         except ValueError as exc:
-            raise DocumentError(path, f"is not valid JSON: {exc}") from None
+            raise DocumentError(path, f"is not valid JSON: {_value_problem(exc)}") from None
         except RecursionError:
             raise DocumentError(path, "nests too deeply") from None
     else:
@@ -119,6 +142,8 @@ def parse(path: Path, text: str) -> Any:
         except yaml.constructor.ConstructorError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark else None
             problem = exc.problem or "cannot be constructed"
+            if problem.startswith("found duplicate key"):
+                raise DocumentError(path, f"is not valid YAML: {problem}", line) from None
             if "could not determine a constructor" in problem:
                 problem = "uses a YAML tag that is not allowed here (only plain data is read)"
             raise DocumentError(path, f"is not plain YAML: {problem}", line) from None
@@ -128,6 +153,8 @@ def parse(path: Path, text: str) -> Any:
             raise DocumentError(path, f"is not valid YAML: {exc.problem or exc.context}", line) from None
         except yaml.YAMLError as exc:
             raise DocumentError(path, f"is not valid YAML: {exc}") from None
+        except ValueError as exc:  # a scalar the constructor cannot convert (an integer of 5,000 digits)
+            raise DocumentError(path, f"is not valid YAML: {_value_problem(exc)}") from None
         except RecursionError:
             raise DocumentError(path, "nests too deeply") from None
     try:
@@ -144,6 +171,22 @@ def load(path: Path) -> Any:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _value_problem(exc: ValueError) -> str:
+    text = str(exc)
+    if "integer string conversion" in text:
+        return "it holds an integer with thousands of digits"
+    return text
 
 
 def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
