@@ -7,6 +7,7 @@ catalog, applies defaults and lists every default it applied in ``assumed``.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -40,7 +41,18 @@ WHY: dict[str, str] = {
     "top": "five recommendations by default",
 }
 
-MAX_COUNT = 1e16
+# The largest value each count may take: past these a number is a typo, not a plan, and the estimator
+# (whose own limits are wider) would refuse the jobs it implies.
+MAXIMUM: dict[str, float] = {
+    "examples": 1e12,  # a trillion labelled examples
+    "domain_tokens": 1e15,  # a quadrillion tokens, ~25x the largest published pre-training corpora
+    "input_tokens": 1e8,  # a hundred million tokens, ~10x the longest context windows
+    "gpu_hours": 1e10,  # ~300x the largest published training runs (tens of millions of GPU-hours)
+    "gpus": 1e7,
+    "top": 1e6,
+}
+WHOLE_TOLERANCE = 1e-9  # "1.1k" parses as 1100.0000000000002: still a whole number
+DOMAIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 
 
 def _count(value: Any, field: str, *, positive: bool = False, whole: bool = True) -> Any:
@@ -52,8 +64,11 @@ def _count(value: Any, field: str, *, positive: bool = False, whole: bool = True
         raise ValueError(str(exc)) from None
     if number < 0 or (positive and number == 0):
         raise ValueError(f"must be {'greater than 0' if positive else 'at least 0'} (got {value!r})")
-    if number > MAX_COUNT:
-        raise ValueError(f"{value!r} is too large to be a real {field}")
+    limit = MAXIMUM[field]
+    if number > limit:
+        raise ValueError(f"{value!r} is too large (at most {limit:,.0f})")
+    if whole and abs(number - round(number)) > WHOLE_TOLERANCE * max(1.0, number):
+        raise ValueError(f"{value!r} is not a whole number")
     return round(number) if whole else number
 
 
@@ -111,6 +126,18 @@ class ScopeInput(BaseModel):
     @classmethod
     def _lower(cls, v: Any) -> Any:
         return v.strip().lower() if isinstance(v, str) else v
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        word = "-".join(v.replace("_", " ").split())
+        if not word or len(word) > 60 or not DOMAIN_PATTERN.match(word):
+            raise ValueError(
+                f"{v!r} is not a domain name (one word of letters, digits and dashes, such as biomedical)"
+            )
+        return word
 
 
 class Assumed(BaseModel):
