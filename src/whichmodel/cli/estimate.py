@@ -164,7 +164,10 @@ def estimate(
     elif n_examples is not None:
         epochs_v = n_epochs if n_epochs is not None else estimator.FINETUNE_EPOCHS
         tpe_v = n_tpe if n_tpe is not None else estimator.TOKENS_PER_EXAMPLE
-        n_tokens = estimator.finetune_tokens(n_examples, epochs=epochs_v, tokens_per_example=tpe_v)
+        try:
+            n_tokens = estimator.finetune_tokens(n_examples, epochs=epochs_v, tokens_per_example=tpe_v)
+        except estimator.EstimateError as exc:
+            raise errors.usage(str(exc)) from None
         assumed.append(
             f"training tokens {human(n_tokens)} = {human(n_examples)} examples × {epochs_v:g} epochs × "
             f"{tpe_v:g} tokens per example"
