@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -157,8 +158,8 @@ class HubRecord:
             v = data.get(key)
             if v is None:
                 return None
-            if isinstance(v, bool) or not isinstance(v, int | float):
-                raise ValueError(f"{key} must be a number")
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                raise ValueError(f"{key} must be a finite number")
             return int(v)
 
         def _str(key: str) -> str | None:
