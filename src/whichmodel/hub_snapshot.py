@@ -158,7 +158,9 @@ class HubRecord:
             v = data.get(key)
             if v is None:
                 return None
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise ValueError(f"{key} must be a number")
+            if not math.isfinite(v):
                 raise ValueError(f"{key} must be a finite number")
             return int(v)
 
