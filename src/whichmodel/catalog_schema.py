@@ -28,11 +28,22 @@ Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 PositiveInt = Annotated[int, Field(gt=0)]
 
+# Upper bounds: a value past these is a typo (or a unit mistake), and the estimator would refuse it.
+MAX_PARAMS_B = 1e6  # a quadrillion parameters: the estimator's limit
+MAX_TOKENS = 1_000_000_000  # context windows: the estimator's limit
+MAX_DIM = 10_000_000  # layers, hidden size, heads, vocabulary
+MAX_HARDWARE = 1e6  # GB of memory, TFLOP/s, GB/s or $ per hour of one device
+ParamsB = Annotated[float, Field(gt=0, le=MAX_PARAMS_B, allow_inf_nan=False)]
+Tokens = Annotated[int, Field(gt=0, le=MAX_TOKENS)]
+Dim = Annotated[int, Field(gt=0, le=MAX_DIM)]
+Hardware = Annotated[float, Field(gt=0, le=MAX_HARDWARE, allow_inf_nan=False)]
+
 
 class Strict(BaseModel):
-    """Base for every catalog document: unknown fields are errors, values are not coerced silently."""
+    """Base for every catalog document: unknown fields are errors, values are not coerced silently
+    (``params_b: true`` or ``layers: "24"`` are errors, not 1.0 and 24)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, strict=True)
 
 
 # --- architectures ---------------------------------------------------------------------------------
@@ -123,13 +134,13 @@ class Accelerator(Strict):
     aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
         default_factory=list
     )
-    memory_gb: Positive
-    bf16_tflops: Positive | None = Field(
+    memory_gb: Hardware
+    bf16_tflops: Hardware | None = Field(
         default=None, description="Peak dense bf16 tensor TFLOP/s (fp16 where the chip has no bf16)."
     )
     bf16_supported: bool = True
-    bandwidth_gbps: Positive | None = Field(default=None, description="Memory bandwidth in GB/s.")
-    usd_per_hour: NonNegative | None = Field(
+    bandwidth_gbps: Hardware | None = Field(default=None, description="Memory bandwidth in GB/s.")
+    usd_per_hour: Annotated[NonNegative, Field(le=MAX_HARDWARE)] | None = Field(
         default=None, description="Typical on-demand cloud price per GPU-hour."
     )
     price_source: Text | None = None
@@ -143,9 +154,9 @@ class ServingTarget(Strict):
 
     id: Literal["cpu", "edge"]
     name: Text
-    memory_gb: Positive = Field(description="Memory a model may use there.")
-    bandwidth_gbps: Positive | None = None
-    max_params_b: Positive | None = Field(
+    memory_gb: Hardware = Field(description="Memory a model may use there.")
+    bandwidth_gbps: Hardware | None = None
+    max_params_b: ParamsB | None = Field(
         default=None, description="Largest model (billions, 4-bit) that answers interactively there."
     )
     description: Text
@@ -168,14 +179,12 @@ class Model(Strict):
     hub_id: HubId = Field(description="Hugging Face repository id, org/name.")
     family: Family
     objective: Id = Field(description="Pre-training objective id (see architectures).")
-    params_b: Positive = Field(description="Total parameters, in billions.")
-    active_params_b: Positive | None = Field(
+    params_b: ParamsB = Field(description="Total parameters, in billions.")
+    active_params_b: ParamsB | None = Field(
         default=None, description="Active parameters per token (mixture-of-experts)."
     )
-    context_tokens: PositiveInt | None = Field(
-        description="Native context window in tokens; null where unknown."
-    )
-    context_tokens_extended: PositiveInt | None = Field(
+    context_tokens: Tokens | None = Field(description="Native context window in tokens; null where unknown.")
+    context_tokens_extended: Tokens | None = Field(
         default=None, description="Context reachable with a documented extension (RoPE scaling, YaRN)."
     )
     license: Annotated[str, StringConstraints(min_length=1, max_length=80)] = Field(
@@ -201,12 +210,12 @@ class Model(Strict):
     domains: list[Id] = Field(
         default_factory=list, description="Domains it specialises in: biomedical, legal, code, ..."
     )
-    layers: PositiveInt | None = None
-    hidden_size: PositiveInt | None = None
-    heads: PositiveInt | None = None
-    kv_heads: PositiveInt | None = None
-    head_dim: PositiveInt | None = None
-    vocab_size: PositiveInt | None = None
+    layers: Dim | None = None
+    hidden_size: Dim | None = None
+    heads: Dim | None = None
+    kv_heads: Dim | None = None
+    head_dim: Dim | None = None
+    vocab_size: Dim | None = None
     year: Annotated[int, Field(ge=2017, le=2100)] | None = None
     paper: Text | None = None
     quality: list[Quality] = Field(default_factory=list)
