@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import ValidationError
+
 from whichmodel.catalog import Catalog
 from whichmodel.catalog_schema import Model, Task
 
@@ -35,19 +37,22 @@ def to_model(found: Any, task: Task, catalog: Catalog) -> Model | None:
         variant = "instruct" if INSTRUCT_WORDS.search(found.hub_id) else "base"
     else:
         variant = "task"  # listed under the task's pipeline tag: a checkpoint trained for it
-    return Model(
-        id=model_id_for(found.hub_id),
-        hub_id=found.hub_id,
-        family=found.family,
-        objective=arch.objectives[0].id,
-        params_b=found.params_b,
-        context_tokens=None,
-        license=license_id,
-        languages=["multi"],
-        tasks=[task.id],
-        variant=variant,
-        sources=[
-            f"Hugging Face Hub listing for pipeline tag {found.pipeline_tag or task.pipeline_tag} (not curated)"
-        ],
-        notes="Discovered on the Hub; languages and context window unknown.",
-    )
+    try:
+        return Model(
+            id=model_id_for(found.hub_id),
+            hub_id=found.hub_id,
+            family=found.family,
+            objective=arch.objectives[0].id,
+            params_b=found.params_b,
+            context_tokens=None,
+            license=license_id,
+            languages=["multi"],
+            tasks=[task.id],
+            variant=variant,
+            sources=[
+                f"Hugging Face Hub listing for pipeline tag {found.pipeline_tag or task.pipeline_tag} (not curated)"
+            ],
+            notes="Discovered on the Hub; languages and context window unknown.",
+        )
+    except ValidationError:  # a Hub value no catalog entry may hold (a hub id or a size out of bounds)
+        return None
