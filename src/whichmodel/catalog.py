@@ -5,7 +5,6 @@ Every problem is collected (not just the first) and reported as ``file:line: fie
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -347,6 +346,8 @@ def _norm(name: str) -> str:
 
 
 def _closest(name: str, names: Sequence[str], map_to: dict[str, str] | None = None, n: int = 3) -> list[str]:
+    import difflib
+
     lowered = {x.lower(): x for x in names}
     q = name.strip().lower()
     contains = sorted((x for x in lowered if q and q in x), key=len) if len(q) >= 2 else []

@@ -463,6 +463,12 @@ def domain(ctx: Context, c: Candidate) -> Outcome:
             " retrieval puts documents in the prompt instead",
         )
     if not want:
+        implied = (
+            {"code"} if "code" in ctx.scope.languages or any("code" in t.id for t in ctx.tasks) else set()
+        )
+        other = [d for d in c.model.domains if d not in implied]
+        if other and not c.synthetic:
+            return Points(-0.5, f"specialised in {', '.join(other)} text; you named no domain (use --domain)")
         return None
     if c.synthetic or want in c.model.domains:
         return Points(1.0, f"trained on {want} text")
