@@ -65,6 +65,7 @@ class DocumentError(Exception):
     """A file could not be read as a document. ``line`` is 1-based or None."""
 
     def __init__(self, path: Path, message: str, line: int | None = None) -> None:
+        message = " ".join(message.split())  # always one line: it ends up in `file:line: field: message`
         super().__init__(message)
         self.path = path
         self.message = message
@@ -154,6 +155,9 @@ def parse(path: Path, text: str) -> Any:
             if "could not determine a constructor" in problem:
                 problem = "uses a YAML tag that is not allowed here (only plain data is read)"
             raise DocumentError(path, f"is not plain YAML: {problem}", line) from None
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+            line = text.count("\n", 0, max(0, exc.position)) + 1
+            raise DocumentError(path, f"is not valid YAML: {exc.reason}", line) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
