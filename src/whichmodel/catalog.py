@@ -38,7 +38,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line or 1}: {self.field or '-'}: {self.message}"
+        field, message = (" ".join(str(x).split()) for x in (self.field, self.message))  # one line each
+        return f"{self.file}:{self.line or 1}: {field or '-'}: {message}"
 
 
 class CatalogError(Exception):
