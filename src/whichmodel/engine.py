@@ -344,7 +344,8 @@ def _diverse(viable: list[tuple[float, Recommendation, Model]], n: int) -> list[
         chosen.append(rec)
         if len(chosen) == n:
             return chosen
-    return (chosen + rest)[:n]
+    picked = {id(rec) for rec in (chosen + rest)[:n]}  # room to spare: fill up, then rank by score again
+    return [rec for _, rec, _ in viable if id(rec) in picked]
 
 
 def _architecture(
