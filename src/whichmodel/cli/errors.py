@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 a runtime problem (invalid catalog, Hub failure); 2 a u
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -44,13 +45,28 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+MAX_ECHO = 60
+_LONG_QUOTE = re.compile(r"'([^']{61,})'|\"([^\"]{61,})\"")  # quoted text longer than MAX_ECHO
+
+
+def shorten_quoted(text: str) -> str:
+    """Cut what a message quotes back from the input (a 5,000-character name) to its first characters."""
+
+    def cut(m: re.Match[str]) -> str:
+        quote = "'" if m.group(1) is not None else '"'
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        return f"{quote}{inner[:MAX_ECHO]}…{quote} ({len(inner):,} characters)"
+
+    return _LONG_QUOTE.sub(cut, text)
+
+
 def report(err: CliError) -> None:
     for line in err.details:
         sys.stderr.write(line + "\n")
     msg = sentence(err.message)
     if err.hint:
         msg += " " + sentence(err.hint)
-    sys.stderr.write(f"Error: {msg}\n")
+    sys.stderr.write(f"Error: {shorten_quoted(msg)}\n")
 
 
 def report_text(message: str, hint: str = "") -> None:
