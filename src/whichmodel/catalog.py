@@ -407,8 +407,12 @@ def _cache_key(files: Sequence[tuple[Path, str]]) -> str | None:
     schema = Path(__file__).with_name("catalog_schema.py")
     for part in (__version__, sys.version, str(_stat(schema)), str(_stat(Path(__file__)))):
         h.update(part.encode() + b"\0")
+    from whichmodel.yamlio import MAX_BYTES
+
     try:
         for path, label in files:
+            if not path.is_file() or path.stat().st_size > MAX_BYTES:
+                return None  # a device, pipe or oversized file: no cache; the loader reads it once, bounded
             h.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
     except OSError:
         return None
