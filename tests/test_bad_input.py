@@ -1,0 +1,521 @@
+"""Bad input for every command and every file type, as one table.
+
+Each case runs in a fresh working folder and must end with the exit code the table gives (1 runtime,
+2 usage), exactly one `Error: ...` line on stderr (the last line; before it only `file:line: field:
+message` catalog problems or `Warning:` lines), no traceback or internal error, nothing on stdout
+(`catalog validate` prints its problem lines there), and nothing written: the working folder is
+unchanged, no Hub snapshot appears and no `--save` file is created. A few cases run the installed
+`whichmodel` script in a subprocess, end to end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+PROBLEM_LINE = re.compile(r"^.+?:\d+: \S.*?: \S.*$")
+LONG = "x" * 5000
+DIR = object()  # a file entry that is a directory
+DEV_ZERO = object()  # a symlink to /dev/zero (endless bytes)
+
+MODEL = """models:
+- id: my-model
+  hub_id: me/my-model
+  family: encoder-only
+  objective: masked-lm
+  params_b: 0.1
+  context_tokens: 512
+  license: apache-2.0
+  languages: [en]
+  tasks: [text-classification]
+  sources: [my notes]
+"""
+
+
+@dataclass
+class Case:
+    id: str
+    args: list[str]
+    code: int
+    files: dict[str, object] = field(default_factory=dict)  # relative path -> text, bytes, DIR or DEV_ZERO
+    env: dict[str, str] = field(default_factory=dict)
+    stdin: str = ""
+    snapshot: str | None = None  # text of a Hub snapshot to put in the cache folder first
+    message: str = ""  # a regex the Error line must match
+
+
+CASES: list[Case] = []
+FORCE = {"WHICHMODEL_INTERVIEW_FORCE": "1"}  # the interview reads answers from a pipe
+
+
+def case(id: str, args: list[str] | str, code: int, **kw) -> None:
+    CASES.append(Case(id, args.split() if isinstance(args, str) else args, code, **kw))
+
+
+# --- numbers: out of range, negative, zero, NaN, infinity, wrong forms ---------------------------------------
+
+NOT_NUMBERS = [
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e999",
+    "",
+    "five",
+    "7B7",
+    "0x10",
+    "1e3x",
+    "--",
+    "[1, 2]",
+]
+NOT_NUMBERS += ["½", "１０", "1,2,3.4.5", LONG]
+ADVISE = ["advise", "--task", "summarization"]
+for flag in ("--examples", "--domain-tokens", "--input-tokens", "--gpu-hours", "--gpus", "--top"):
+    for value in [*NOT_NUMBERS, "-1", "-0.5", "1e40"]:
+        case(f"advise {flag} {value[:12]!r}", [*ADVISE, flag, value, "--json"], 2)
+for flag in ("--input-tokens", "--gpus", "--top"):
+    case(f"advise {flag} zero", [*ADVISE, flag, "0"], 2, message="greater than 0")
+for flag in ("--examples", "--domain-tokens", "--input-tokens", "--gpus", "--top"):
+    case(f"advise {flag} not whole", [*ADVISE, flag, "1.5"], 2, message="whole number")
+for flag, value in [
+    ("--examples", "2e12"),
+    ("--domain-tokens", "2e15"),
+    ("--input-tokens", "2e8"),
+    ("--gpu-hours", "1e15"),
+    ("--gpus", "1e8"),
+    ("--top", "1e7"),
+]:
+    case(f"advise {flag} too large", [*ADVISE, flag, value, "--json"], 2, message="too large")
+
+EST = ["estimate", "--params", "7B", "-s", "lora"]
+for flag in ("--params", "--tokens", "--gpus", "--seq-len", "--batch"):
+    for value in ["nan", "inf", "1e999", "-1", "0", "", "abc", "1e30", LONG]:
+        case(f"estimate {flag} {value[:12]!r}", [*EST, flag, value, "--json"], 2)
+for flag in ("--examples", "--tokens-per-example", "--epochs"):
+    for value in ["nan", "inf", "-1", "0", "abc", "1e300"]:
+        base = [*EST, "--examples", "1000"] if flag != "--examples" else EST
+        case(f"estimate {flag} {value!r}", [*base, flag, value, "--json"], 2)
+for flag in ("--gpus", "--seq-len", "--batch"):
+    case(f"estimate {flag} not whole", [*EST, flag, "2.5"], 2, message="whole number")
+case("estimate tokens and examples", [*EST, "--tokens", "1B", "--examples", "5k"], 2)
+case("estimate epochs without examples", [*EST, "--epochs", "3"], 2)
+case("estimate lora in int4", [*EST, "--dtype", "int4"], 2)
+case("estimate qlora in bf16", ["estimate", "--params", "7B", "-s", "qlora", "--dtype", "bf16"], 2)
+case("estimate no strategy", ["estimate", "--params", "7B"], 2)
+case("estimate no model or params", ["estimate", "-s", "lora"], 2)
+
+for value in ["0", "-1", "abc", "nan", "1001", ""]:
+    case(
+        f"hub discover --limit {value!r}", ["hub", "discover", "--task", "summarization", "--limit", value], 2
+    )
+for value in ["0", "21", "abc", "inf"]:
+    case(
+        f"hub card --paragraphs {value!r}",
+        ["hub", "card", "facebook/bart-large-cnn", "--paragraphs", value],
+        2,
+    )
+
+# --- unknown ids -------------------------------------------------------------------------------------------
+
+WEIRD_NAMES = ["nosuch", "", "   ", "🙂🙂", "../../etc/passwd", "/tmp/x", "org/name/extra", LONG, "NUL\x00x"]
+for name in WEIRD_NAMES:
+    short = repr(name[:12])
+    case(f"advise --task {short}", ["advise", "--task", name, "--json"], 2)
+    case(f"advise --gpu {short}", [*ADVISE, "--gpu", name, "--json"], 2)
+    case(f"advise --serve {short}", [*ADVISE, "--serve", name, "--json"], 2)
+    case(f"advise --license {short}", [*ADVISE, "--license", name, "--json"], 2)
+    case(f"advise --format {short}", [*ADVISE, "--format", name], 2)
+    case(f"compare model {short}", ["compare", "t5-base", name, "--task", "summarization", "--json"], 2)
+    case(f"estimate model {short}", ["estimate", name, "-s", "lora", "--json"], 2)
+    case(f"estimate --strategy {short}", ["estimate", "t5-base", "-s", name, "--json"], 2)
+    case(f"estimate --dtype {short}", ["estimate", "t5-base", "-s", "lora", "--dtype", name, "--json"], 2)
+    case(f"estimate --gpu {short}", ["estimate", "t5-base", "-s", "lora", "--gpu", name, "--json"], 2)
+    case(f"catalog show {short}", ["catalog", "show", name, "--json"], 2)
+    case(f"catalog list --family {short}", ["catalog", "list", "--family", name, "--json"], 2)
+    case(f"catalog list --task {short}", ["catalog", "list", "--task", name, "--json"], 2)
+    case(f"hub discover --task {short}", ["hub", "discover", "--task", name, "--json"], 2)
+    case(
+        f"hub info {short}",
+        ["hub", "info", name, "--json"],
+        2 if "/" not in name or name.count("/") != 1 else 1,
+    )
+for name in ["../../etc/passwd", "/tmp/x", "org/name/extra", "", "🙂/x"]:
+    case(f"hub refresh {name!r}", ["hub", "refresh", name, "--json"], 2)
+    case(f"hub card {name!r}", ["hub", "card", name], 2)
+for value in ["", "two words!", "../../etc", "🙂", "x" * 61, "-leading"]:
+    case(f"advise --domain {value!r}", [*ADVISE, "--domain", value, "--json"], 2, message="domain")
+for value in ["", "english!", "e", "toolong", "🙂", "12"]:
+    case(f"advise --language {value!r}", [*ADVISE, "--language", value, "--json"], 2)
+case("advise no task", ["advise", "--json"], 2, message="task")
+case("advise json and format disagree", [*ADVISE, "--json", "--format", "table"], 2)
+case("compare one model", ["compare", "t5-base", "--task", "summarization"], 2)
+case("compare no task", ["compare", "t5-base", "bart-large-cnn", "--json"], 2)
+case("unknown command", ["nosuch"], 2)
+case("unknown subcommand", ["catalog", "nosuch"], 2)
+case("unknown option", ["advise", "--nosuch"], 2)
+case("option without value", ["advise", "--task"], 2)
+case("extra argument", ["schema", "extra"], 2)
+case("tasks extra argument", ["tasks", "extra"], 2)
+
+# --- files: scope files and catalog files ------------------------------------------------------------------
+
+ALIAS_BOMB = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{','.join(['*' + p] * 10)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True)
+)
+BROKEN_FILES: dict[str, object] = {
+    "missing": None,
+    "directory": DIR,
+    "empty": "",
+    "whitespace": "   \n\n",
+    "comment only": "# nothing here\n",
+    "binary": b"\x00\x01\x02\xff",
+    "not utf-8": "tasks: [résumé]\n".encode("latin-1"),
+    "utf-16": "tasks: [summarization]\n".encode("utf-16"),
+    "control character": "tasks: [a\x07b]\n",
+    "broken yaml": "tasks: [summarization\n",
+    "tab indented": "tasks:\n\t- summarization\n",
+    "a list": "- summarization\n",
+    "a scalar": "summarization\n",
+    "python tag": "tasks: !!python/object/apply:os.system ['touch pwned']\n",
+    "python tag at top": "!!python/object/apply:os.system ['touch pwned']\n",
+    "custom tag": "tasks: !include other.yaml\n",
+    "alias bomb": ALIAS_BOMB,
+    "recursive alias": "a: &a [*a]\n",
+    "deep nesting": "a: " + "[" * 3000 + "]" * 3000 + "\n",
+    "huge integer": "examples: " + "9" * 5000 + "\n",
+    "duplicate key": "tasks: [summarization]\ntasks: [chat]\n",
+    "device": DEV_ZERO,
+}
+BROKEN_JSON: dict[str, object] = {
+    "empty json": "",
+    "broken json": '{"tasks": [',
+    "json NaN": '{"tasks": ["summarization"], "gpu_hours": NaN}',
+    "json Infinity": '{"tasks": ["summarization"], "gpu_hours": Infinity}',
+    "json list": '["summarization"]',
+    "json null": "null",
+    "json duplicate key": '{"tasks": ["chat"], "tasks": ["summarization"]}',
+    "json huge integer": '{"examples": ' + "9" * 5000 + "}",
+    "json deep nesting": '{"a": ' + "[" * 100000 + "]" * 100000 + "}",
+}
+SCOPE_CONTENT: dict[str, str] = {
+    "unknown key": "tasks: [summarization]\ncolour: red\n",
+    "misspelt key": "task: [summarization]\n",
+    "list for a number": "tasks: [summarization]\ngpus: [1, 2]\n",
+    "mapping for a list": "tasks: {summarization: 1}\n",
+    "mapping for a number": "tasks: [summarization]\nexamples: {a: 1}\n",
+    "bool for a number": "tasks: [summarization]\ngpus: true\n",
+    "number for a name": "tasks: [summarization]\ngpu: 100\n",
+    "null task": "tasks: [null]\n",
+    "empty task list": "tasks: []\n",
+    "unknown task": "tasks: [nosuch]\n",
+    "yaml nan": "tasks: [summarization]\ngpu_hours: .nan\n",
+    "yaml inf": "tasks: [summarization]\ngpu_hours: .inf\n",
+    "yaml 1e999": "tasks: [summarization]\ngpu_hours: 1e999\n",
+    "negative": "tasks: [summarization]\nexamples: -5\n",
+    "zero gpus": "tasks: [summarization]\ngpus: 0\n",
+    "fraction of a gpu": "tasks: [summarization]\ngpus: 0.5\n",
+    "too many examples": "tasks: [summarization]\nexamples: 1e13\n",
+    "unknown licence": "tasks: [summarization]\nlicense: gpl\n",
+    "non-string key": "1: 2\n",
+    "path-like domain": "tasks: [summarization]\ndomain: ../../etc/passwd\n",
+    "emoji language": "tasks: [summarization]\nlanguages: ['🙂']\n",
+    "long task": f"tasks: [{LONG}]\n",
+}
+
+for label, content in {**BROKEN_FILES, **SCOPE_CONTENT}.items():
+    files = {} if content is None else {"scope.yaml": content}
+    case(f"advise --scope {label}", ["advise", "--scope", "scope.yaml", "--json"], 2, files=files)
+for label, content in BROKEN_JSON.items():
+    case(
+        f"advise --scope {label}",
+        ["advise", "--scope", "scope.json", "--json"],
+        2,
+        files={"scope.json": content},
+    )
+for label in ("missing", "directory", "broken yaml", "unknown key", "alias bomb"):
+    content = {**BROKEN_FILES, **SCOPE_CONTENT}[label]
+    files = {} if content is None else {"scope.yaml": content}
+    args = ["compare", "t5-base", "bart-large-cnn", "--scope", "scope.yaml", "--json"]
+    case(f"compare --scope {label}", args, 2, files=files)
+
+CATALOG_CONTENT: dict[str, str] = {
+    "models not a list": "models: {a: 1}\n",
+    "models a string": "models: hello\n",
+    "entry not a mapping": "models: [just text]\n",
+    "empty entry": "models: [{}]\n",
+    "unknown key": MODEL + "  colour: red\n",
+    "unknown section": "modles: []\n",
+    "missing required": MODEL.replace("  params_b: 0.1\n", ""),
+    "params nan": MODEL.replace("params_b: 0.1", "params_b: .nan"),
+    "params inf": MODEL.replace("params_b: 0.1", "params_b: .inf"),
+    "params 1e300": MODEL.replace("params_b: 0.1", "params_b: 1.0e300"),
+    "params zero": MODEL.replace("params_b: 0.1", "params_b: 0"),
+    "params negative": MODEL.replace("params_b: 0.1", "params_b: -1"),
+    "params bool": MODEL.replace("params_b: 0.1", "params_b: true"),
+    "params a list": MODEL.replace("params_b: 0.1", "params_b: [1, 2]"),
+    "params a string": MODEL.replace("params_b: 0.1", "params_b: '7'"),
+    "context a fraction": MODEL.replace("context_tokens: 512", "context_tokens: 512.5"),
+    "context huge": MODEL.replace("context_tokens: 512", "context_tokens: 1000000000000"),
+    "tasks a mapping": MODEL.replace("tasks: [text-classification]", "tasks: {a: 1}"),
+    "unknown task": MODEL.replace("tasks: [text-classification]", "tasks: [text-clasification]"),
+    "unknown licence": MODEL.replace("license: apache-2.0", "license: nope"),
+    "unknown family": MODEL.replace("family: encoder-only", "family: encoder-ish"),
+    "unknown objective": MODEL.replace("objective: masked-lm", "objective: nope"),
+    "path-like id": MODEL.replace("id: my-model", "id: ../../etc/passwd"),
+    "absolute id": MODEL.replace("id: my-model", "id: /tmp/x"),
+    "emoji id": MODEL.replace("id: my-model", "id: 🙂"),
+    "long id": MODEL.replace("id: my-model", f"id: {LONG}"),
+    "empty id": MODEL.replace("id: my-model", "id: ''"),
+    "hub id with extra part": MODEL.replace("hub_id: me/my-model", "hub_id: org/name/extra"),
+    "uppercase language": MODEL.replace("languages: [en]", "languages: [EN]"),
+    "duplicate id": MODEL + MODEL.removeprefix("models:\n"),
+    "duplicate key": MODEL + "  params_b: 7\n",
+    "weights nan": "weights: {rules: {task_fit: .nan}}\n",
+    "accelerator zero memory": "accelerators: [{id: x, name: X, memory_gb: 0, sources: [abc]}]\n",
+    "newline in a key": 'models:\n- {"a\\nb": 1}\n',
+}
+for label, content in {**BROKEN_FILES, **BROKEN_JSON, **CATALOG_CONTENT}.items():
+    if content is None:
+        continue  # a missing catalog file is a usage error, tested below
+    name = "my.json" if label in BROKEN_JSON else "my.yaml"
+    if label == "device":
+        continue  # tested with advise below: a catalog file is read twice (contents, then line numbers)
+    case(f"validate {label}", ["catalog", "validate", name], 1, files={name: content})
+    case(f"advise --catalog {label}", [*ADVISE, "--catalog", name, "--json"], 1, files={name: content})
+case("advise --catalog device", [*ADVISE, "--catalog", "my.yaml", "--json"], 1, files={"my.yaml": DEV_ZERO})
+case("validate empty folder", ["catalog", "validate", "folder"], 1, files={"folder": DIR})
+
+CATALOG_COMMANDS = [
+    ["tasks", "--json"],
+    ["architectures", "--json"],
+    ["catalog", "list", "--json"],
+    ["catalog", "show", "t5-base", "--json"],
+    ["catalog", "accelerators", "--json"],
+    ["estimate", "t5-base", "-s", "lora", "--json"],
+    ["compare", "t5-base", "bart-large-cnn", "--task", "summarization", "--json"],
+    ["hub", "info", "t5-base", "--json"],
+    ["hub", "discover", "--task", "summarization", "--json"],
+    ["hub", "refresh", "--json"],
+    ["interview", "--json"],
+]
+for args in CATALOG_COMMANDS:
+    label = " ".join(args[:2])
+    env = FORCE if args[0] == "interview" else {}
+    tag, entry = BROKEN_FILES["python tag"], CATALOG_CONTENT["params nan"]
+    case(
+        f"{label} --catalog missing", [*args, "--catalog", "nope.yaml"], 2, env=env, message="does not exist"
+    )
+    case(
+        f"{label} --catalog broken",
+        [*args, "--catalog", "my.yaml"],
+        1,
+        env=env,
+        files={"my.yaml": "models: [\n"},
+    )
+    case(f"{label} --catalog python tag", [*args, "--catalog", "my.yaml"], 1, env=env, files={"my.yaml": tag})
+    case(
+        f"{label} --catalog bad entry", [*args, "--catalog", "my.yaml"], 1, env=env, files={"my.yaml": entry}
+    )
+case("WHICHMODEL_CATALOG missing", [*ADVISE, "--json"], 2, env={"WHICHMODEL_CATALOG": "nope.yaml"})
+case(
+    "WHICHMODEL_CATALOG broken",
+    [*ADVISE, "--json"],
+    1,
+    env={"WHICHMODEL_CATALOG": "my.yaml"},
+    files={"my.yaml": "[\n"},
+)
+
+# --- the interview and its --save file ----------------------------------------------------------------------
+
+case("interview without a terminal", ["interview"], 2, message="terminal")
+case("interview --save into a missing folder", ["interview", "--save", "nope/scope.yaml"], 2, env=FORCE)
+case("interview --save a folder", ["interview", "--save", "folder"], 2, env=FORCE, files={"folder": DIR})
+case("interview --format", ["interview", "--format", "xml"], 2, env=FORCE)
+case("interview --json and --format", ["interview", "--json", "--format", "table"], 2, env=FORCE)
+
+# --- the Hub snapshot, corrupt --------------------------------------------------------------------------------
+
+SNAP = '{{"format": "whichmodel-hub-snapshot", "version": 1, "models": {{"x": {record}}}}}'
+SNAPSHOTS = {
+    "not json": "{",
+    "binary": "\x00\x01",
+    "a list": "[]",
+    "other version": '{"format": "whichmodel-hub-snapshot", "version": 99, "models": {}}',
+    "infinite downloads": SNAP.format(record='{"hub_id": "google-t5/t5-base", "downloads": 1e999}'),
+    "NaN likes": SNAP.format(record='{"hub_id": "google-t5/t5-base", "likes": NaN}'),
+    "bad gated": SNAP.format(record='{"hub_id": "google-t5/t5-base", "gated": [1]}'),
+    "deep nesting": "[" * 100000 + "]" * 100000,
+}
+for label, text in SNAPSHOTS.items():
+    case(
+        f"hub info snapshot {label}",
+        ["hub", "info", "t5-base", "--json"],
+        1,
+        snapshot=text,
+        message="snapshot",
+    )
+
+
+# --- running them ------------------------------------------------------------------------------------------
+
+
+def listing(folder: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        st = p.lstat()
+        out[str(p.relative_to(folder))] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def make_files(folder: Path, files: dict[str, object]) -> None:
+    for rel, content in files.items():
+        p = folder / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if content is DIR:
+            p.mkdir()
+        elif content is DEV_ZERO:
+            p.symlink_to("/dev/zero")
+        elif isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(str(content), encoding="utf-8")
+
+
+def check_streams(c: Case, code: int, out: str, err: str) -> None:
+    assert code == c.code, f"exit {code}, expected {c.code}\nstdout: {out[:500]}\nstderr: {err[:2000]}"
+    assert "Traceback" not in err and "Internal error" not in err, err
+    lines = err.rstrip("\n").split("\n")
+    errors = [line for line in lines if line.startswith("Error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], f"one Error line, last:\n{err}"
+    message = errors[0]
+    assert len(message) <= 600, f"the Error line is {len(message)} characters: {message[:200]}..."
+    assert message.endswith((".", "?", "!")), message
+    if c.message:
+        assert re.search(c.message, message, re.IGNORECASE), message
+    for line in lines[:-1]:
+        assert PROBLEM_LINE.match(line) or line.startswith("Warning: "), f"stray stderr line: {line!r}"
+    if c.args[:2] == ["catalog", "validate"]:
+        assert out.strip(), "validate lists the problems on stdout"
+        for line in out.splitlines():
+            assert PROBLEM_LINE.match(line), f"not file:line: field: message: {line!r}"
+    else:
+        assert out == "", f"stdout on error: {out[:300]}"
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory):
+    """One cache folder for the compiled catalog, so each case does not rebuild it."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
+def test_bad_input(c: Case, run, tmp_path, monkeypatch, shared_cache):
+    work = tmp_path / "work"
+    work.mkdir()
+    make_files(work, c.files)
+    cache = shared_cache
+    if c.snapshot is not None:
+        cache = tmp_path / "cache-with-snapshot"
+        cache.mkdir()
+        (cache / "hub-snapshot.json").write_text(c.snapshot, encoding="utf-8")
+    snapshot_before = listing(cache).get("hub-snapshot.json")
+    monkeypatch.chdir(work)
+    before = listing(work)
+    code, out, err = run(*c.args, input=c.stdin, env={"WHICHMODEL_CACHE_DIR": str(cache), **c.env})
+    check_streams(c, code, out, err)
+    assert listing(work) == before, "the working folder changed"
+    assert listing(cache).get("hub-snapshot.json") == snapshot_before, "the Hub snapshot was written"
+    assert not (tmp_path / "pwned").exists() and not (work / "pwned").exists()
+
+
+def test_the_table_covers_every_command(run):
+    """Every command and subcommand the CLI has appears in the table."""
+    from whichmodel.cli.app import build_command
+
+    def paths(cmd, prefix=()):
+        subs = getattr(cmd, "commands", None)
+        if not subs:
+            yield prefix
+            return
+        for name, sub in subs.items():
+            yield from paths(sub, (*prefix, name))
+
+    covered = {tuple(c.args[:2]) for c in CASES} | {tuple(c.args[:1]) for c in CASES}
+    missing = [p for p in paths(build_command()) if p not in covered]
+    assert not missing, f"commands without a bad-input case: {missing}"
+    assert len(CASES) >= 300
+
+
+def test_interview_with_bad_answers_then_end_of_input_writes_nothing(run, tmp_path, monkeypatch):
+    """Bad answers are asked again; when the input ends the interview exits 130, saving nothing."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    bad = ["nosuch", "", "🙂", LONG, "nan", "-5", "1e999"]
+    text = "\n".join(["summarization", *bad]) + "\n"
+    code, out, err = run("interview", "--save", "scope.yaml", "--json", input=text, env=FORCE)
+    assert code == 130, err
+    assert out == "" and "Traceback" not in err and "Internal error" not in err
+    assert err.rstrip().splitlines()[-1].startswith("Error: ")
+    assert list(work.iterdir()) == []
+
+
+# --- end to end: the installed script ------------------------------------------------------------------------
+
+E2E = [
+    Case("e2e nan budget", [*ADVISE, "--gpu-hours", "nan", "--json"], 2),
+    Case("e2e path-like model", ["estimate", "../../etc/passwd", "-s", "lora", "--json"], 2),
+    Case(
+        "e2e python tag scope",
+        ["advise", "--scope", "s.yaml", "--json"],
+        2,
+        files={"s.yaml": BROKEN_FILES["python tag"]},
+    ),
+    Case("e2e alias bomb catalog", ["catalog", "validate", "c.yaml"], 1, files={"c.yaml": ALIAS_BOMB}),
+    Case(
+        "e2e bad catalog entry",
+        [*ADVISE, "--catalog", "c.yaml", "--json"],
+        1,
+        files={"c.yaml": CATALOG_CONTENT["params bool"]},
+    ),
+    Case("e2e interview no terminal", ["interview", "--save", "s.yaml"], 2),
+]
+
+
+def _script() -> str:
+    exe = Path(sys.executable).with_name("whichmodel")
+    found = str(exe) if exe.exists() else shutil.which("whichmodel")
+    if not found:
+        pytest.skip("the whichmodel script is not installed")
+    return found
+
+
+@pytest.mark.parametrize("c", E2E, ids=[c.id for c in E2E])
+def test_bad_input_end_to_end(c: Case, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    make_files(work, c.files)
+    env = {k: v for k, v in os.environ.items() if k not in ("WHICHMODEL_DEBUG", "WHICHMODEL_CATALOG")}
+    env.update({"WHICHMODEL_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1", "COLUMNS": "100"})
+    before = listing(work)
+    proc = subprocess.run(
+        [_script(), *c.args],
+        cwd=work,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    check_streams(c, proc.returncode, proc.stdout, proc.stderr)
+    assert listing(work) == before
+    assert not (tmp_path / "cache" / "hub-snapshot.json").exists()
