@@ -44,9 +44,9 @@ def architectures(json_: JsonOpt = False, catalog: CatalogOpt = None) -> None:
         body.append(", ".join(tasks) + "\n")
         body.append("Example models: ", style="bold")
         body.append(", ".join(a.example_models))
-        con.print(Panel(body, title=f"[bold]{a.name}[/bold]", title_align="left"))
+        con.print(Panel(body, title=Text(a.name, style="bold"), title_align="left"))
         for tid in a.typical_tasks[:3]:
             t = cat.tasks.get(tid)
             if t and a.id in t.families:
-                con.print(f"  [dim]Why {tid}:[/dim] {t.families[a.id].reason}")
+                con.print(Text.assemble(("  Why " + tid + ":", "dim"), " " + t.families[a.id].reason))
         con.print()

@@ -77,6 +77,7 @@ def show(
         output.emit_json({**entry_json(m), "hub": hub})
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
@@ -96,7 +97,7 @@ def show(
         table.add_row("source", s)
     table.add_row("hub", _hub_text(hub))
     con = output.console()
-    con.print(f"[bold]{m.id}[/bold]  {m.hub_id}")
+    con.print(Text.assemble((m.id, "bold"), f"  {m.hub_id}"))
     con.print(table)
 
 
@@ -158,6 +159,7 @@ def accelerators(json_: JsonOpt = False, catalog: CatalogOpt = None) -> None:
         output.emit_json([a.model_dump(mode="json") for a in accs])
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Accelerators", title_justify="left")
     for col in ("id", "name", "memory", "bf16 TFLOP/s", "GB/s", "$/hour", "aliases"):
@@ -175,4 +177,4 @@ def accelerators(json_: JsonOpt = False, catalog: CatalogOpt = None) -> None:
     con = output.console()
     con.print(table)
     for s in cat.serving.values():
-        con.print(f"[bold]{s.id}[/bold]: {s.description}")
+        con.print(Text.assemble((s.id, "bold"), f": {s.description}"))

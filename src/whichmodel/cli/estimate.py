@@ -221,10 +221,10 @@ def _render(job: estimator.JobEstimate, acc, entry, assumptions: list[str]) -> N
 
     con = output.console()
     name = entry.id if entry is not None else f"{human(job.params)}-parameter model"
-    con.print(f"[bold]{name}[/bold] ({human(job.params)} parameters, {job.family})")
+    con.print(Text.assemble((name, "bold"), f" ({human(job.params)} parameters, {job.family})"))
     con.print(
-        f"[bold]{job.strategy}[/bold] on {job.gpus}× {acc.name} · {job.dtype} · "
-        f"seq {job.seq_len:,} × batch {job.batch}"
+        Text(job.strategy, style="bold"),
+        f"on {job.gpus}× {acc.name} · {job.dtype} · seq {job.seq_len:,} × batch {job.batch}",
     )
     m = job.memory
     parts = [
@@ -274,9 +274,9 @@ def _render(job: estimator.JobEstimate, acc, entry, assumptions: list[str]) -> N
     else:
         con.print("Compute:    none (inference: memory only)")
     style = "green" if job.fits else "red"
-    con.print(f"Verdict:    [{style}]{verdict(job)}[/{style}]")
+    con.print(Text.assemble("Verdict:    ", (verdict(job), style)))
     con.print()
-    con.print("[bold]Assumptions[/bold]")
+    con.print(Text("Assumptions", style="bold"))
     wrap = max(40, con.width - 4)
     for a in assumptions:
         lines = textwrap.wrap(a, wrap) or [""]

@@ -253,6 +253,7 @@ def info(
         output.emit_json(rec.info_json())
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
@@ -273,7 +274,7 @@ def info(
         table.add_row("architectures", ", ".join(rec.architectures))
     table.add_row("fetched", f"{rec.fetched_at or '?'} ({_age_text(rec.age_days())}; {source})")
     con = output.console()
-    con.print(f"[bold]{rec.hub_id}[/bold]")
+    con.print(Text(rec.hub_id, style="bold"))
     con.print(table)
     if not live and rec.is_stale():
         output.note("Note: this Hub data is more than 30 days old; `whichmodel hub refresh` updates it.")

@@ -23,7 +23,9 @@ def console(stderr: bool = False) -> Console:
     width = None
     if os.environ.get("COLUMNS", "").isdigit():
         width = int(os.environ["COLUMNS"])
-    return Console(stderr=stderr, highlight=False, width=width, soft_wrap=False)
+    # markup=False: catalog, Hub and user text is printed as written ("[/bold]" in a note is not a tag);
+    # styles are given with Text and style= instead.
+    return Console(stderr=stderr, highlight=False, markup=False, width=width, soft_wrap=False)
 
 
 def note(text: str) -> None:
