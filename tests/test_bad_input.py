@@ -519,3 +519,35 @@ def test_bad_input_end_to_end(c: Case, tmp_path):
     check_streams(c, proc.returncode, proc.stdout, proc.stderr)
     assert listing(work) == before
     assert not (tmp_path / "cache" / "hub-snapshot.json").exists()
+
+
+# --- text that looks like markup is printed as written ----------------------------------------------------
+
+MARKUP = (
+    MODEL.replace("  sources: [my notes]\n", "  sources: ['[/bold] source [red]x']\n")
+    + "  notes: '[/] closing [link=file:///etc/passwd]x[/link]'\n"
+    + "  ready_for: '[/bold] ready for [red]'\n"
+    + "  variant: task\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["catalog", "show", "my-model"],
+        ["catalog", "list", "--task", "text-classification"],
+        ["advise", "--task", "text-classification", "--top", "50", "--explain"],
+        ["advise", "--task", "text-classification", "--top", "50", "--format", "markdown"],
+        ["compare", "my-model", "distilbert-sst2", "--task", "text-classification"],
+        ["estimate", "my-model", "-s", "lora"],
+    ],
+    ids=["show", "list", "advise explain", "advise markdown", "compare", "estimate"],
+)
+def test_catalog_text_that_looks_like_markup_prints_as_written(run, tmp_path, args):
+    path = tmp_path / "markup.yaml"
+    path.write_text(MARKUP, encoding="utf-8")
+    code, out, err = run(*args, "--catalog", str(path))
+    assert code == 0, err
+    assert "Error" not in err and "Traceback" not in err
+    if args[:2] == ["catalog", "show"]:
+        assert "[/bold] ready for [red]" in out and "[/] closing [link=file:///etc/passwd]x[/link]" in out
