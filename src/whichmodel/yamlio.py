@@ -185,11 +185,11 @@ def _reject_constant(name: str) -> Any:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        dupe = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f"duplicate key {dupe!r}")
     return out
 
 
