@@ -6,6 +6,7 @@ Every problem is collected (not just the first) and reported as ``file:line: fie
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from whichmodel import __version__
 from whichmodel.catalog_schema import (
     FAMILIES,
+    PLAIN_TEXT,
     SECTIONS,
     Accelerator,
     Architecture,
@@ -118,6 +120,9 @@ def _message(err: dict[str, Any]) -> str:
     if err.get("type") == "missing":
         return "required field is missing"
     inp = err.get("input")
+    if err.get("type") == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == PLAIN_TEXT:
+        char = next((c for c in str(inp) if re.match(PLAIN_TEXT, c) is None), "?")
+        return f"contains the control character U+{ord(char):04X}; write plain text"
     if err.get("type") in {"literal_error", "string_pattern_mismatch"} and isinstance(inp, str | int | float):
         return f"{msg} (got {str(inp)[:60]!r})"
     return msg

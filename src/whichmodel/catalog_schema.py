@@ -21,8 +21,10 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", 
 HubId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
 ]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-Source = Annotated[str, StringConstraints(min_length=3, max_length=1000)]
+# No control characters in text (an escape sequence in a note would drive the terminal that prints it).
+PLAIN_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=PLAIN_TEXT)]
+Source = Annotated[str, StringConstraints(min_length=3, max_length=1000, pattern=PLAIN_TEXT)]
 Sources = Annotated[list[Source], Field(min_length=1)]
 Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -88,7 +90,7 @@ class Task(Strict):
     pipeline_tag: Id | None = Field(
         default=None, description="Hugging Face pipeline tag, or null for our own."
     )
-    aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] = Field(
+    aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=PLAIN_TEXT)]] = Field(
         default_factory=list
     )
     output: Literal["label", "labels", "tags", "span", "text", "vector", "score", "answer", "token"] = Field(
@@ -131,7 +133,7 @@ class License(Strict):
 class Accelerator(Strict):
     id: Id
     name: Text
-    aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=60)]] = Field(
+    aliases: list[Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=PLAIN_TEXT)]] = Field(
         default_factory=list
     )
     memory_gb: Hardware
@@ -204,7 +206,7 @@ class Model(Strict):
     ready_for: Text | None = Field(
         default=None, description="For task checkpoints: the task, domain and label set it is ready for."
     )
-    base_model: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+    base_model: Annotated[str, StringConstraints(max_length=200, pattern=PLAIN_TEXT)] | None = Field(
         default=None, description="Hub id or catalog id of the model this one was fine-tuned from."
     )
     domains: list[Id] = Field(
