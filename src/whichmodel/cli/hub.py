@@ -263,18 +263,19 @@ def info(
     table.add_row(
         "gated", "no" if rec.gated is False else ("?" if rec.gated is None else f"yes ({rec.gated})")
     )
-    table.add_row("license", rec.license or "?")
+    table.add_row("license", output.printable(rec.license or "?"))
     table.add_row(
         "params",
         f"{rec.params:,} ({output.fmt_params(rec.params_b)})" if rec.params else "? (no safetensors)",
     )
-    table.add_row("last modified", rec.last_modified or "?")
-    table.add_row("pipeline tag", rec.pipeline_tag or "?")
+    table.add_row("last modified", output.printable(rec.last_modified or "?"))
+    table.add_row("pipeline tag", output.printable(rec.pipeline_tag or "?"))
     if rec.architectures:
-        table.add_row("architectures", ", ".join(rec.architectures))
-    table.add_row("fetched", f"{rec.fetched_at or '?'} ({_age_text(rec.age_days())}; {source})")
+        table.add_row("architectures", output.printable(", ".join(rec.architectures)))
+    fetched = output.printable(rec.fetched_at or "?")
+    table.add_row("fetched", f"{fetched} ({_age_text(rec.age_days())}; {source})")
     con = output.console()
-    con.print(Text(rec.hub_id, style="bold"))
+    con.print(Text(output.printable(rec.hub_id), style="bold"))
     con.print(table)
     if not live and rec.is_stale():
         output.note("Note: this Hub data is more than 30 days old; `whichmodel hub refresh` updates it.")
@@ -323,10 +324,10 @@ def card(
     ]
     if summary.pipeline_tag:
         lines.append(line("task", summary.pipeline_tag))
-    print("\n".join(lines))
+    print(output.printable("\n".join(lines)))
     for para in summary.paragraphs:
         print()
-        print(textwrap.fill(para, width=max(40, width)))
+        print(textwrap.fill(output.printable(para), width=max(40, width)))
     if not summary.paragraphs:
         output.note("The model card has no prose paragraphs to show.")
 
@@ -376,12 +377,12 @@ def discover(
         )
     for m in found:
         table.add_row(
-            m.hub_id,
+            output.printable(m.hub_id),
             m.family or "?",
             output.fmt_params(m.params_b),
             f"{m.downloads:,}" if m.downloads is not None else "?",
             f"{m.likes:,}" if m.likes is not None else "?",
-            m.license or "?",
+            output.printable(m.license or "?"),
             curated.get(m.hub_id.lower(), "-"),
         )
     output.console().print(table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,15 @@ def console(stderr: bool = False) -> Console:
     # markup=False: catalog, Hub and user text is printed as written ("[/bold]" in a note is not a tag);
     # styles are given with Text and style= instead.
     return Console(stderr=stderr, highlight=False, markup=False, width=width, soft_wrap=False)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from outside (a model card, Hub metadata) without control characters: an escape sequence
+    in it would otherwise drive the terminal that prints it."""
+    return _CONTROL.sub("", text)
 
 
 def note(text: str) -> None:
