@@ -281,6 +281,7 @@ CATALOG_CONTENT: dict[str, str] = {
     "weights nan": "weights: {rules: {task_fit: .nan}}\n",
     "accelerator zero memory": "accelerators: [{id: x, name: X, memory_gb: 0, sources: [abc]}]\n",
     "newline in a key": 'models:\n- {"a\\nb": 1}\n',
+    "escape sequence in notes": MODEL + '  notes: "\\e[2J\\e]0;pwned\\a"\n',
 }
 for label, content in {**BROKEN_FILES, **BROKEN_JSON, **CATALOG_CONTENT}.items():
     if content is None:
@@ -551,3 +552,25 @@ def test_catalog_text_that_looks_like_markup_prints_as_written(run, tmp_path, ar
     assert "Error" not in err and "Traceback" not in err
     if args[:2] == ["catalog", "show"]:
         assert "[/bold] ready for [red]" in out and "[/] closing [link=file:///etc/passwd]x[/link]" in out
+
+
+# --- text from the Hub cannot drive the terminal ----------------------------------------------------------
+
+ESC = "\x1b[2J\x1b]0;pwned\x07"
+
+
+def test_escape_sequences_from_the_hub_are_not_printed(run, monkeypatch, tmp_path):
+    import fakehub
+
+    hub = fakehub.start(monkeypatch, tmp_path)
+    try:
+        front = 'license: "mit\\e[2J\\e]0;pwned\\a"'  # YAML escapes: the parsed licence holds ESC and BEL
+        readme = f"---\n{front}\n---\n\nA model card {ESC}paragraph that is long enough to show.\n"
+        hub.add("evil/model", readme=readme, license=f"mit{ESC}", pipeline_tag="text-generation")
+        for args in (["hub", "card", "evil/model"], ["hub", "info", "evil/model", "--live"]):
+            code, out, err = run(*args)
+            assert code == 0, err
+            assert "\x1b" not in out and "\x07" not in out, out
+            assert "mit" in out
+    finally:
+        hub.stop()
