@@ -435,8 +435,8 @@ def _stat(path: Path) -> tuple[int, int]:
 def _cache_read(key: str) -> Catalog | None:
     import pickle
 
-    path = cache_dir() / f"catalog-{key}.pickle"
     try:
+        path = cache_dir() / f"catalog-{key}.pickle"
         with path.open("rb") as fh:
             cat = pickle.load(fh)
     except Exception:  # missing, corrupt or from another version: rebuild
@@ -448,8 +448,8 @@ def _cache_write(key: str, cat: Catalog) -> None:
     import pickle
     import tempfile
 
-    folder = cache_dir()
     try:
+        folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("catalog-*.pickle"):
             old.unlink(missing_ok=True)
@@ -457,7 +457,7 @@ def _cache_write(key: str, cat: Catalog) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(cat, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"catalog-{key}.pickle")
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: '~' in WHICHMODEL_CACHE_DIR names no known home
         pass  # a cache is an optimisation; never fail because of it
 
 
