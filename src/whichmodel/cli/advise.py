@@ -100,7 +100,11 @@ def load_snapshot():  # -> Snapshot | None
     """The Hub snapshot when one exists (its module is imported only then); warnings go to stderr."""
     from whichmodel.paths import cache_dir
 
-    path = cache_dir() / "hub-snapshot.json"
+    try:
+        path = cache_dir() / "hub-snapshot.json"
+    except RuntimeError as exc:  # '~' in WHICHMODEL_CACHE_DIR and no home directory to expand it to
+        output.note(f"Warning: the Hub snapshot's folder is unknown ({exc}); advising without it.")
+        return None
     if not path.is_file():
         return None
     from whichmodel.hub_snapshot import read_snapshot
