@@ -325,6 +325,12 @@ for args in CATALOG_COMMANDS:
     case(
         f"{label} --catalog bad entry", [*args, "--catalog", "my.yaml"], 1, env=env, files={"my.yaml": entry}
     )
+case(
+    "WHICHMODEL_CACHE_DIR in an unknown home",
+    ["hub", "info", "t5-base", "--json"],
+    1,
+    env={"WHICHMODEL_CACHE_DIR": "~nouser-wm/x"},
+)
 case("WHICHMODEL_CATALOG missing", [*ADVISE, "--json"], 2, env={"WHICHMODEL_CATALOG": "nope.yaml"})
 case(
     "WHICHMODEL_CATALOG broken",
