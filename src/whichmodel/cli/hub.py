@@ -365,23 +365,28 @@ def discover(
             [{**m.to_json(), "gated": m.gated, "catalog_id": curated.get(m.hub_id.lower())} for m in found]
         )
         return
+    from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     title = f"{len(found)} Hub models for {t.id}" + (f" (pipeline tag {tag})" if tag != t.id else "")
-    table = Table(title=title, title_justify="left")
-    for col in ("hub id", "family", "params", "downloads", "likes", "license", "catalog"):
-        table.add_column(
-            col, overflow="fold", justify="right" if col in ("params", "downloads", "likes") else "left"
-        )
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("hub id", overflow="fold", ratio=1)
+    table.add_column("family", no_wrap=True)
+    for col in ("params", "downloads", "likes"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("license", overflow="fold")
     for m in found:
+        hub_cell = Text(m.hub_id)
+        if m.hub_id.lower() in curated:
+            hub_cell.append(f"\ncatalog: {curated[m.hub_id.lower()]}", style="dim")
         table.add_row(
-            m.hub_id,
+            hub_cell,
             m.family or "?",
             output.fmt_params(m.params_b),
             f"{m.downloads:,}" if m.downloads is not None else "?",
             f"{m.likes:,}" if m.likes is not None else "?",
             m.license or "?",
-            curated.get(m.hub_id.lower(), "-"),
         )
     output.console().print(table)
     if not found:
