@@ -22,9 +22,12 @@ def entry_json(model) -> dict:
 @app.command("list")
 def list_models(
     family: Annotated[
-        str | None, typer.Option(help="Only this family: encoder-only, decoder-only, encoder-decoder.")
+        str | None,
+        typer.Option(metavar="FAMILY", help="Only this family: encoder-only, decoder-only, encoder-decoder."),
     ] = None,
-    task: Annotated[str | None, typer.Option(help="Only models for this task (id or alias).")] = None,
+    task: Annotated[
+        str | None, typer.Option(metavar="TASK", help="Only models for this task (id or alias).")
+    ] = None,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -96,7 +99,9 @@ def _render_list(models: list) -> None:
 
 @app.command("show")
 def show(
-    model: Annotated[str, typer.Argument(help="Catalog id or Hugging Face hub id (case-insensitive).")],
+    model: Annotated[
+        str, typer.Argument(metavar="MODEL", help="Catalog id or Hugging Face hub id (case-insensitive).")
+    ],
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -162,7 +167,8 @@ def _hub_text(hub: dict | None) -> str:
 @app.command("validate")
 def validate(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Catalog files or folders to check (default: bundled + user).")
+        list[Path] | None,
+        typer.Argument(metavar="PATH", help="Catalog files or folders to check (default: bundled + user)."),
     ] = None,
     json_: Annotated[
         bool,

@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
 
 def compare(
     models: Annotated[
-        list[str], typer.Argument(help="Two or more catalog ids or hub ids.", show_default=False)
+        list[str],
+        typer.Argument(help="Two or more catalog ids or hub ids.", show_default=False, metavar="MODEL"),
     ],
     task: TaskOpt = None,
     language: LanguageOpt = None,

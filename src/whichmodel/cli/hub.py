@@ -81,7 +81,9 @@ def refresh(
     models: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Catalog ids or hub ids to refresh (default: every catalog model).", show_default=False
+            help="Catalog ids or hub ids to refresh (default: every catalog model).",
+            show_default=False,
+            metavar="MODEL",
         ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
@@ -214,7 +216,7 @@ class _progress:
 
 @app.command("info")
 def info(
-    model: Annotated[str, typer.Argument(help="Catalog id or hub id (org/name).")],
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
     json_: JsonOpt = False,
     live: Annotated[
         bool, typer.Option("--live", help="Ask the Hub now instead of reading the snapshot.")
@@ -284,9 +286,12 @@ def info(
 
 @app.command("card")
 def card(
-    model: Annotated[str, typer.Argument(help="Catalog id or hub id (org/name).")],
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
     paragraphs: Annotated[
-        int, typer.Option("--paragraphs", min=1, max=20, help="How many paragraphs of the card to show.")
+        int,
+        typer.Option(
+            "--paragraphs", min=1, max=20, metavar="N", help="How many paragraphs of the card to show."
+        ),
     ] = 2,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
@@ -335,8 +340,12 @@ def card(
 
 @app.command("discover")
 def discover(
-    task: Annotated[str, typer.Option("--task", help="Task id or alias (see `whichmodel tasks`).")],
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many models to list.")] = 10,
+    task: Annotated[
+        str, typer.Option("--task", metavar="TASK", help="Task id or alias (see `whichmodel tasks`).")
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, metavar="N", help="How many models to list.")
+    ] = 10,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
