@@ -162,3 +162,13 @@ def test_hub_health_uses_the_snapshot_record():
 
 def test_every_rule_has_a_weight_in_the_catalog():
     assert set(rules.RULES) <= set(CAT.weights.rules)
+
+
+def test_domain_specialists_lose_points_when_no_domain_is_named():
+    ctx = ctx_for(tasks=["summarization"])
+    med = next(m for m in CAT.models.values() if "biomedical" in m.domains or "medical" in m.domains)
+    out = rules.domain(ctx, Candidate(med, "as-is", None, 1.0, "bf16", True))
+    assert isinstance(out, Points) and out.raw < 0 and "--domain" in out.detail
+    code = ctx_for(tasks=["code-generation"])
+    coder = next(m for m in CAT.models.values() if m.domains == ["code"])
+    assert rules.domain(code, Candidate(coder, "as-is", None, 1.0, "bf16", True)) is None

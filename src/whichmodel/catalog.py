@@ -5,7 +5,6 @@ Every problem is collected (not just the first) and reported as ``file:line: fie
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from whichmodel.catalog_schema import (
     Task,
     Weights,
 )
+from whichmodel.paths import cache_dir
 
 CATALOG_SUFFIXES = (".yaml", ".yml", ".json")
 ENV_CATALOG = "WHICHMODEL_CATALOG"
@@ -346,6 +346,8 @@ def _norm(name: str) -> str:
 
 
 def _closest(name: str, names: Sequence[str], map_to: dict[str, str] | None = None, n: int = 3) -> list[str]:
+    import difflib
+
     lowered = {x.lower(): x for x in names}
     q = name.strip().lower()
     contains = sorted((x for x in lowered if q and q in x), key=len) if len(q) >= 2 else []
@@ -394,16 +396,6 @@ def load_catalog(extra: Sequence[str | Path] = (), *, use_env: bool = True, cach
     if key:
         _cache_write(key, cat)
     return cat
-
-
-def cache_dir() -> Path:
-    """Where whichmodel keeps its caches (the compiled catalog, the Hub snapshot)."""
-    env = os.environ.get("WHICHMODEL_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("whichmodel"))
 
 
 def _cache_key(files: Sequence[tuple[Path, str]]) -> str | None:

@@ -146,7 +146,7 @@ def _evaluate(ctx: Context, c: Candidate) -> tuple[float, list[Reason], list[str
         weight = ctx.weights.get(name, 0.0)
         contribution = round(weight * outcome.raw, 2)
         score += contribution
-        reasons.append(Reason(rule=name, points=contribution, detail=outcome.detail))
+        reasons.append(Reason.model_construct(rule=name, points=contribution, detail=outcome.detail))
         if outcome.warning and outcome.warning not in warnings:
             warnings.append(outcome.warning)
     return round(score, 2), reasons, warnings, None
@@ -154,7 +154,7 @@ def _evaluate(ctx: Context, c: Candidate) -> tuple[float, list[Reason], list[str
 
 def _estimates(c: Candidate) -> Estimates:
     t = c.train
-    return Estimates(
+    return Estimates.model_construct(
         train_gpu_hours=None if t is None else _round(t.gpu_hours),
         train_memory_gb=None if t is None else _round(t.memory.total),
         inference_memory_gb=_round(c.serve_memory_gb),
@@ -176,7 +176,7 @@ def _hub_json(record: Any) -> HubInfo | None:
     if record is None:
         return None
     data = record.advice_json() if hasattr(record, "advice_json") else dict(record)
-    return HubInfo(**data)
+    return HubInfo.model_construct(**data)
 
 
 def build_context(scope: Scope, catalog: Catalog, snapshot: Any = None, now: Any = None) -> Context:
@@ -225,7 +225,9 @@ def advise(
         strategies = _strategies(scope, m, ctx)
         if not strategies:
             reason = _no_strategy_reason(scope, m, ctx)
-            rejected.append(Rejected(model=m.id, hub_id=m.hub_id, rule=reason[0], reason=reason[1]))
+            rejected.append(
+                Rejected.model_construct(model=m.id, hub_id=m.hub_id, rule=reason[0], reason=reason[1])
+            )
             veto_counts[m.family][reason[0]] += 1
             continue
         serve_mem, serve_dtype, serve_fits = _serving(ctx, m)
@@ -242,12 +244,14 @@ def advise(
                     if a not in seen_assumptions:
                         seen_assumptions.add(a)
                         assumptions.append(a)
-            c = Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub)
+            c = Candidate(
+                m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=m.id not in extra_ids
+            )
             score, reasons, warnings, veto = _evaluate(ctx, c)
             if veto is not None:
                 vetoes.append((strategy, veto[0], veto[1]))
                 continue
-            rec = Recommendation(
+            rec = Recommendation.model_construct(
                 rank=0,
                 model=m.id,
                 hub_id=m.hub_id,
@@ -269,7 +273,7 @@ def advise(
                 best = (score, rec)
         if best is None:
             rule, reason = _summarize_vetoes(vetoes)
-            rejected.append(Rejected(model=m.id, hub_id=m.hub_id, rule=rule, reason=reason))
+            rejected.append(Rejected.model_construct(model=m.id, hub_id=m.hub_id, rule=rule, reason=reason))
             veto_counts[m.family][rule] += 1
         else:
             viable.append((best[0], best[1], m))
@@ -288,7 +292,7 @@ def advise(
             notes.append(f"The Hub snapshot is {age:.0f} days old; run `whichmodel hub refresh`.")
     if not recs:
         notes.append("No model fits every constraint; the rejected list says what stopped each one.")
-    return Advice(
+    return Advice.model_construct(
         scope=scope,
         architecture=architecture,
         recommendations=recs,
@@ -370,14 +374,14 @@ def _architecture(
                 n = sum(veto_counts[fam].values())
                 reasons.append(f"No {fam} model fits: {n} rejected, most for {common[0][0]}.")
             score = min(score, 0.0) if sum(fits) == 0 else round(score * 0.5, 2)
-        ranking.append(FamilyRank(family=fam, score=round(score, 2), reasons=reasons))
+        ranking.append(FamilyRank.model_construct(family=fam, score=round(score, 2), reasons=reasons))
     ranking.sort(key=lambda r: (-r.score, FAMILIES.index(r.family)))
     recommended = (
         recs[0].family if recs else (ranking[0].family if ranking and ranking[0].score > 0 else None)
     )
     if recommended is not None:
         ranking.sort(key=lambda r: (r.family != recommended, -r.score, FAMILIES.index(r.family)))
-    return ArchitectureVerdict(recommended=recommended, ranking=ranking)
+    return ArchitectureVerdict.model_construct(recommended=recommended, ranking=ranking)
 
 
 def _from_scratch(
@@ -388,7 +392,7 @@ def _from_scratch(
     compared = f"{best[2].id} ({best[2].params_b:g}B, {best[1].strategy})" if best else None
     if s.gpu_hours <= 0:
         return (
-            FromScratch(
+            FromScratch.model_construct(
                 feasible=False,
                 params_b=None,
                 tokens=None,
@@ -401,7 +405,7 @@ def _from_scratch(
     flops = est.flops_in(s.gpu_hours, ctx.train_acc, "pretrain")
     if flops is None:
         return (
-            FromScratch(
+            FromScratch.model_construct(
                 feasible=False,
                 params_b=None,
                 tokens=None,
@@ -438,7 +442,7 @@ def _from_scratch(
             f" a toy next to existing checkpoints.{data_note}"
         )
         return (
-            FromScratch(
+            FromScratch.model_construct(
                 feasible=False,
                 params_b=params / 1e9,
                 tokens=tokens,
@@ -477,7 +481,7 @@ def _from_scratch(
             )
             + data_note
         )
-    result = FromScratch(
+    result = FromScratch.model_construct(
         feasible=True,
         params_b=params / 1e9,
         tokens=tokens,
@@ -526,7 +530,7 @@ def _pretrain_recommendation(
     if veto is not None:
         warnings.append(f"{veto[0]}: {veto[1]}")
     name = f"a {template.id}-style {size.upper()} {family} model, trained from scratch"
-    return Recommendation(
+    return Recommendation.model_construct(
         rank=0,
         model=name,
         hub_id=None,

@@ -22,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from whichmodel.paths import cache_dir
+
 FORMAT = "whichmodel-hub-snapshot"
 VERSION = 1
 FILENAME = "hub-snapshot.json"
-ENV_CACHE_DIR = "WHICHMODEL_CACHE_DIR"
 STALE_DAYS = 30.0
 """A snapshot (or record) older than this many days is stale: the advice notes it."""
 
@@ -41,16 +42,6 @@ _RECORD_KEYS = (
     "fetched_at",
     "architectures",
 )
-
-
-def cache_dir() -> Path:
-    """``WHICHMODEL_CACHE_DIR`` when set, else the platformdirs user cache dir for whichmodel."""
-    env = os.environ.get(ENV_CACHE_DIR, "").strip()
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("whichmodel", appauthor=False))
 
 
 def snapshot_path() -> Path:

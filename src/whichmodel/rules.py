@@ -33,6 +33,7 @@ EDGE_FLOOR_B = 0.02  # ~20M parameters (MiniLM-L6): the smallest useful transfor
 POPULAR_DOWNLOADS = 1_000_000
 KNOWN_DOWNLOADS = 10_000
 STALE_DAYS = 30
+PARAMS_TOLERANCE = 0.2  # a safetensors count more than 20% off the catalog's is worth a warning
 
 FIXED_LABELS = {"label", "tags"}  # task outputs where a checkpoint is tied to the label set it was trained on
 
@@ -108,6 +109,7 @@ class Candidate:
     serve_fits: bool
     hub: Any = None  # hub_snapshot.HubRecord | None
     synthetic: bool = False  # a model to pre-train, not a checkpoint
+    curated: bool = True  # False for Hub discoveries the catalog does not hold
     notes: list[str] = field(default_factory=list)
 
 
@@ -239,6 +241,10 @@ def language(ctx: Context, c: Candidate) -> Outcome:
     """Every language the application needs must be covered."""
     if c.synthetic:
         return Points(1.0, "trained on your own data, in your languages")
+    if not c.curated:
+        return Points(
+            0.0, "languages unknown (a Hub candidate, not curated)", "not curated: check its languages"
+        )
     have = set(c.model.languages)
     multi = "multi" in have or len(have - {"code"}) >= 10
     count = c.model.language_count or len(have - {"code", "multi"})
@@ -457,6 +463,12 @@ def domain(ctx: Context, c: Candidate) -> Outcome:
             " retrieval puts documents in the prompt instead",
         )
     if not want:
+        implied = (
+            {"code"} if "code" in ctx.scope.languages or any("code" in t.id for t in ctx.tasks) else set()
+        )
+        other = [d for d in c.model.domains if d not in implied]
+        if other and not c.synthetic:
+            return Points(-0.5, f"specialised in {', '.join(other)} text; you named no domain (use --domain)")
         return None
     if c.synthetic or want in c.model.domains:
         return Points(1.0, f"trained on {want} text")
@@ -471,6 +483,10 @@ def hub_health(ctx: Context, c: Candidate) -> Outcome:
     warning = None
     if getattr(h, "gated", None):
         warning = "gated on the Hub: accept its terms there (and use a token) before downloading"
+    hub_params = getattr(h, "params", None)
+    if hub_params and abs(hub_params / (c.model.params_b * 1e9) - 1) > PARAMS_TOLERANCE:
+        note = f"the Hub counts {hub_params / 1e9:.3g}B parameters, the catalog {c.model.params_b:.3g}B"
+        warning = f"{warning}; {note}" if warning else note
     downloads = getattr(h, "downloads", None)
     if downloads is None:
         return Points(0.0, "no download count on the Hub", warning)

@@ -85,35 +85,81 @@ class ScopeInput(BaseModel):
     )
     top: int | None = Field(default=None, description="How many recommendations (at least 1).")
 
-    @field_validator("tasks", "languages", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _listify(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            return [p.strip() for p in v.split(",") if p.strip()]
-        return v
+    def _parse(cls, v: Any, info: Any) -> Any:
+        return PARSERS[info.field_name](v)
 
-    @field_validator("examples", "domain_tokens", mode="before")
     @classmethod
-    def _counts(cls, v: Any, info: Any) -> Any:
-        return _count(v, info.field_name)
+    def from_flags(cls, flags: dict[str, str | list[str] | None]) -> ScopeInput:
+        """A scope from command-line strings: the same parsers as a scope file, without building pydantic's
+        validators (flags are always strings, so the type checks a file needs cannot fail here)."""
+        values: dict[str, Any] = {}
+        for name, raw in flags.items():
+            if raw is None or raw == []:
+                continue
+            if name not in PARSERS:
+                raise ScopeFieldError(name, "unknown scope field")
+            try:
+                values[name] = PARSERS[name](raw)
+            except ValueError as exc:
+                raise ScopeFieldError(name, str(exc)) from None
+        return cls.model_construct(**values)
 
-    @field_validator("input_tokens", "gpus", "top", mode="before")
-    @classmethod
-    def _positive_counts(cls, v: Any, info: Any) -> Any:
-        return _count(v, info.field_name, positive=True)
 
-    @field_validator("gpu_hours", mode="before")
-    @classmethod
-    def _hours(cls, v: Any) -> Any:
-        return _count(v, "gpu_hours", whole=False)
+class ScopeFieldError(ValueError):
+    """A flag's value is invalid; ``field`` names the scope field."""
 
-    @field_validator("license", "gpu", "serve", "domain", mode="before")
-    @classmethod
-    def _lower(cls, v: Any) -> Any:
-        return v.strip().lower() if isinstance(v, str) else v
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _strings(max_length: int) -> Any:
+    def parse(v: Any) -> Any:
+        items = [p.strip() for p in v.split(",") if p.strip()] if isinstance(v, str) else v
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, str) and not 1 <= len(item) <= max_length:
+                    raise ValueError(f"{item[:40]!r} must be 1 to {max_length} characters")
+        return items
+
+    return parse
+
+
+def _lower(v: Any) -> Any:
+    return v.strip().lower() if isinstance(v, str) else v
+
+
+def _license(v: Any) -> Any:
+    v = _lower(v)
+    if isinstance(v, str) and v not in LICENSE_NEEDS:
+        raise ValueError(f"{v!r} is not one of {', '.join(LICENSE_NEEDS)}")
+    return v
+
+
+LICENSE_NEEDS = ("any", "open", "commercial")
+# One parser per field: used by scope files (through pydantic, which then checks the types) and by flags.
+PARSERS: dict[str, Any] = {
+    "tasks": _strings(80),
+    "languages": _strings(20),
+    "examples": lambda v: _count(v, "examples"),
+    "domain_tokens": lambda v: _count(v, "domain_tokens"),
+    "input_tokens": lambda v: _count(v, "input_tokens", positive=True),
+    "gpus": lambda v: _count(v, "gpus", positive=True),
+    "top": lambda v: _count(v, "top", positive=True),
+    "gpu_hours": lambda v: _count(v, "gpu_hours", whole=False),
+    "gpu": _lower,
+    "serve": _lower,
+    "domain": _lower,
+    "license": _license,
+}
 
 
 class Assumed(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     field: str
     value: Any
     why: str
@@ -122,7 +168,7 @@ class Assumed(BaseModel):
 class Scope(BaseModel):
     """The normalized scope: names resolved, defaults applied and listed in ``assumed``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tasks: list[str]
     task_words: list[str] = Field(default_factory=list, description="The task words as given (aliases kept).")
@@ -183,7 +229,7 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
     for key, default in DEFAULTS.items():
         if values.get(key) is None:
             values[key] = default
-            assumed.append(Assumed(field=key, value=default, why=WHY[key]))
+            assumed.append(Assumed.model_construct(field=key, value=default, why=WHY[key]))
 
     languages: list[str] = []
     for lang in values["languages"]:
@@ -203,7 +249,7 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
 
     if values.get("serve") is None:
         values["serve"] = values["gpu"]
-        assumed.append(Assumed(field="serve", value=values["gpu"], why=WHY["serve"]))
+        assumed.append(Assumed.model_construct(field="serve", value=values["gpu"], why=WHY["serve"]))
     elif values["serve"] not in catalog.serving:
         try:
             values["serve"] = catalog.accelerator(values["serve"]).id
@@ -214,4 +260,4 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
     if values["top"] < 1:
         raise ScopeProblem("top", "must be at least 1")
     values["assumed"] = assumed
-    return Scope(**values)
+    return Scope.model_construct(**values)

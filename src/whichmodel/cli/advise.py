@@ -65,6 +65,12 @@ def advise(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
     ] = False,
+    discover: Annotated[
+        bool,
+        typer.Option(
+            "--discover", help="Also rank Hub models the catalog lacks (needs the Hub; marked not curated)."
+        ),
+    ] = False,
 ) -> None:
     """Recommend an architecture, a strategy and models for an application and a budget."""
     kind = output_format(json_, fmt)
@@ -84,14 +90,74 @@ def advise(
         top,
     )
     the_scope = build_scope(cat, scope, flags)
-    advice = run_advice(the_scope, cat)
+    extra = discover_models(the_scope, cat) if discover else []
+    advice = run_advice(the_scope, cat, extra=extra)
     show(advice, kind, explain)
 
 
-def run_advice(the_scope, cat):  # -> Advice
+DISCOVER_LIMIT = 20
+
+
+def load_snapshot():  # -> Snapshot | None
+    """The Hub snapshot when one exists (its module is imported only then); warnings go to stderr."""
+    from whichmodel.paths import cache_dir
+
+    path = cache_dir() / "hub-snapshot.json"
+    if not path.is_file():
+        return None
+    from whichmodel.hub_snapshot import read_snapshot
+
+    warnings: list[str] = []
+    snapshot = read_snapshot(path, warnings)
+    for w in warnings:
+        output.note(f"Warning: {w}")
+    return snapshot
+
+
+def discover_models(the_scope, cat) -> list:  # -> list[Model]
+    """Hub candidates for the scope's tasks that the catalog lacks (uncurated)."""
+    from whichmodel.discovered import to_model
+    from whichmodel.hub.discover import discover, pipeline_tag_for
+    from whichmodel.hub.settings import HubError
+
+    known = {m.hub_id.lower() for m in cat.models.values()}
+    extra = []
+    seen: set[str] = set()
+    for tid in the_scope.tasks:
+        task = cat.tasks[tid]
+        tag = pipeline_tag_for(tid, task.pipeline_tag)
+        if tag is None:
+            continue
+        try:
+            found = discover(tag, limit=DISCOVER_LIMIT)
+        except HubError as exc:
+            raise errors.runtime(
+                f"--discover: {exc.message}", exc.hint or "Run without --discover to use the catalog alone"
+            ) from None
+        skipped = 0
+        for item in found:
+            key = item.hub_id.lower()
+            if key in known or key in seen:
+                continue
+            model = to_model(item, task, cat)
+            if model is None:
+                skipped += 1
+                continue
+            seen.add(key)
+            extra.append(model)
+        if skipped:
+            output.note(
+                f"--discover: {skipped} Hub models for {tag} lacked a family or parameter count and were left out."
+            )
+    return extra
+
+
+def run_advice(the_scope, cat, extra=()):  # -> Advice
+    from datetime import UTC, datetime
+
     from whichmodel.engine import advise as engine_advise
 
-    return engine_advise(the_scope, cat, snapshot=None)
+    return engine_advise(the_scope, cat, snapshot=load_snapshot(), now=datetime.now(UTC), extra=extra)
 
 
 def show(advice, kind: str, explain: bool) -> None:

@@ -8,15 +8,19 @@ import typer
 
 from whichmodel import __version__
 
-app = typer.Typer(
-    name="whichmodel",
-    help="Which transformer should I use, and how should I adapt it within my budget?",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Command name -> (module in whichmodel.cli, "command" | "group"). Modules load lazily: a run imports only the
+# module of the command it runs (help and completion load them all), which keeps start-up fast.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "advise": ("advise", "command"),
+    "interview": ("interview", "command"),
+    "compare": ("compare", "command"),
+    "estimate": ("estimate", "command"),
+    "catalog": ("catalog", "group"),
+    "hub": ("hub", "group"),
+    "tasks": ("tasks", "command"),
+    "architectures": ("architectures", "command"),
+    "schema": ("schema", "command"),
+}
 
 
 def _version(value: bool) -> None:
@@ -25,7 +29,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
@@ -34,21 +37,38 @@ def _root(
     """Which transformer should I use, and how should I adapt it within my budget?"""
 
 
-def _register() -> None:
-    from whichmodel.cli import advise, architectures, catalog, compare, estimate, hub, schema, tasks
+def make_app(names: list[str] | None = None) -> typer.Typer:
+    """The Typer application with the given commands (default: all of them)."""
+    import importlib
 
-    advise.register(app)
-    compare.register(app)
-    app.add_typer(catalog.app, name="catalog")
-    app.add_typer(hub.app, name="hub")
-    tasks.register(app)
-    architectures.register(app)
-    schema.register(app)
-    estimate.register(app)
+    app = typer.Typer(
+        name="whichmodel",
+        help="Which transformer should I use, and how should I adapt it within my budget?",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in names or list(COMMANDS):
+        module_name, kind = COMMANDS[name]
+        module = importlib.import_module(f"whichmodel.cli.{module_name}")
+        if kind == "group":
+            app.add_typer(module.app, name=name)
+        else:
+            module.register(app)
+    return app
 
 
-_register()
+def build_command(argv: list[str] | None = None):  # -> click.Command
+    """The click command for a run: only the invoked command's module is loaded when it is known."""
+    first = next((a for a in argv or [] if not a.startswith("-")), None)
+    names = [first] if first in COMMANDS else None
+    return typer.main.get_command(make_app(names))
 
 
-def build_command():  # -> click.Command
-    return typer.main.get_command(app)
+def __getattr__(name: str):
+    if name == "app":
+        return make_app()
+    raise AttributeError(name)

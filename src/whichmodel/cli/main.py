@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     from whichmodel.cli.app import build_command
 
     args = sys.argv[1:] if argv is None else argv
-    command = build_command()
+    command = build_command(args)
     try:
         rv = command.main(args=args, prog_name="whichmodel", standalone_mode=False)
     except errors.CliError as exc:

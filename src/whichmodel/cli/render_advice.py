@@ -93,7 +93,7 @@ def render(advice: Advice, explain: bool = False) -> None:
         line.append(f"{label} ")
         line.append(value + ("*" if assumed else ""), style="dim" if assumed else "bold")
     con.print(line)
-    if advice.scope.assumed:
+    if any(assumed for _, _, assumed in items):
         con.print(Text("* assumed (not given); see --explain for why", style="dim"))
     con.print()
 
@@ -164,7 +164,8 @@ def render(advice: Advice, explain: bool = False) -> None:
                     grid.add_row(f"  {reason.points:+6.1f}", f"{reason.rule}: {reason.detail}")
             else:
                 by_rule = {x.rule: x.detail for x in r.reasons}
-                shown = [by_rule[k] for k in SUMMARY_RULES if by_rule.get(k)]
+                keys = [k for k in SUMMARY_RULES if not (k == "budget" and r.strategy == "as-is")]
+                shown = [by_rule[k] for k in keys if by_rule.get(k)]
                 if shown:
                     grid.add_row("  ", "; ".join(shown))
             for w in r.warnings:

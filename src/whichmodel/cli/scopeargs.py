@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from whichmodel.catalog import Catalog
 from whichmodel.cli import errors
-from whichmodel.scope import Scope, ScopeInput, ScopeProblem, normalize
+from whichmodel.scope import Scope, ScopeFieldError, ScopeInput, ScopeProblem, normalize
 
 TaskOpt = Annotated[
     list[str] | None,
@@ -139,8 +139,16 @@ def read_scope_file(path: Path) -> dict[str, Any]:
 
 def build_scope(catalog: Catalog, scope_file: Path | None, flags: dict[str, Any]) -> Scope:
     """Merge the scope file with flags (flags win), validate, and normalize against the catalog."""
-    data: dict[str, Any] = read_scope_file(scope_file) if scope_file is not None else {}
-    source = f"scope file {str(scope_file)!r}" if scope_file is not None else "flags"
+    if scope_file is None:
+        try:
+            raw = ScopeInput.from_flags(flags)
+        except ScopeFieldError as exc:
+            raise errors.usage(
+                f"{FLAG.get(exc.field, exc.field)}: {exc.message}", "See `whichmodel advise --help`"
+            ) from None
+        return _normalize(raw, catalog)
+    data: dict[str, Any] = read_scope_file(scope_file)
+    source = f"scope file {str(scope_file)!r}"
     for key, value in flags.items():
         if value is not None and value != []:
             data[key] = value
@@ -157,6 +165,10 @@ def build_scope(catalog: Catalog, scope_file: Path | None, flags: dict[str, Any]
                 f"Unknown scope field {field!r} in the {source}", f"Known fields: {known}"
             ) from None
         raise errors.usage(f"{name}: {msg}", "See `whichmodel advise --help`") from None
+    return _normalize(raw, catalog)
+
+
+def _normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
     try:
         return normalize(raw, catalog)
     except ScopeProblem as exc:

@@ -1,0 +1,382 @@
+"""`whichmodel interview`: the guided questionnaire, from "I want to build X" to a recommendation.
+
+The questions are data (:mod:`whichmodel.questions`); this module only asks them and renders the
+answer. Everything it says goes to the terminal (stderr, or the terminal itself when both ends are
+one), so stdout holds only the recommendation (the JSON document alone with ``--json``).
+Ctrl-C or end of input at any prompt: one line on stderr, exit 130, nothing written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from whichmodel import questions as qs
+from whichmodel.cli import errors, output
+from whichmodel.cli.advise import output_format, run_advice, show
+from whichmodel.cli.common import CatalogOpt, load
+from whichmodel.cli.scopeargs import FLAG, build_scope
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+FORCE_ENV = "WHICHMODEL_INTERVIEW_FORCE"
+DEFAULT_SAVE = "whichmodel-scope.yaml"
+INTERRUPTED = 130
+
+
+def register(app: typer.Typer) -> None:
+    app.command("interview")(interview)
+
+
+def forced() -> bool:
+    return os.environ.get(FORCE_ENV, "") not in ("", "0", "false", "no")
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (ValueError, AttributeError):  # closed or not a real stream
+        return False
+
+
+def _colour() -> bool:
+    return not os.environ.get("NO_COLOR") and os.environ.get("TERM", "") != "dumb"
+
+
+# -- the terminal ---------------------------------------------------------------------------------------
+
+
+class Terminal:
+    """Says things on stderr and reads answers line by line from stdin."""
+
+    def __init__(self) -> None:
+        self.con: Console = output.console(stderr=True)
+        self.echo = not _isatty(sys.stdin)  # scripted input: show the answers so the transcript reads well
+        self.readline = _isatty(sys.stdin) and _isatty(sys.stdout)  # line editing when both are a terminal
+
+    def say(self, text: Any = "", style: str | None = None, indent: int = 0) -> None:
+        """Print on stderr; wrapped lines keep the indent."""
+        from rich.padding import Padding
+        from rich.text import Text
+
+        shown = Text(text, style=style or "") if isinstance(text, str) else text
+        self.con.print(Padding(shown, (0, 0, 0, indent), expand=False) if indent else shown)
+
+    def ask(self, label: str, default: str | None = None) -> str:
+        """One line of input after a prompt ``label [default]: ``."""
+        from rich.text import Text
+
+        try:
+            if self.readline:
+                line = self._read_with_readline(label, default)
+            else:
+                prompt = Text(label, style="bold")
+                if default is not None:
+                    prompt.append(" [").append(default, style="cyan").append("]")
+                prompt.append(": ")
+                self.con.print(prompt, end="")
+                sys.stderr.flush()
+                line = sys.stdin.readline()
+                if line == "":
+                    raise EOFError
+                line = line.rstrip("\r\n")
+                if self.echo:
+                    sys.stderr.write(line + "\n")
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise errors.Interrupted() from None
+        except EOFError:
+            sys.stderr.write("\n")
+            raise errors.CliError(
+                "The input ended before the interview finished; nothing was saved",
+                "To script it, use `whichmodel advise` with flags or --scope FILE",
+                INTERRUPTED,
+            ) from None
+        return line.strip()
+
+    def _read_with_readline(self, label: str, default: str | None) -> str:
+        with contextlib.suppress(ImportError):  # not on every platform
+            import readline  # noqa: F401  (line editing and history for input())
+        if _colour():
+
+            def style(text: str, code: str) -> str:  # \001 and \002 tell readline the codes take no room
+                return f"\001\033[{code}m\002{text}\001\033[0m\002"
+        else:
+
+            def style(text: str, code: str) -> str:
+                return text
+
+        prompt = style(label, "1") + (f" [{style(default, '36')}]" if default is not None else "") + ": "
+        sys.stderr.flush()
+        return input(prompt)
+
+    def confirm(self, label: str, default: bool) -> bool:
+        while True:
+            text = self.ask(f"{label} {'[Y/n]' if default else '[y/N]'}")
+            try:
+                return qs.parse_yes_no(text, default)
+            except qs.Invalid as exc:
+                self.problem(exc.message)
+
+    def problem(self, message: str) -> None:
+        self.say("✘ " + errors.sentence(message) + " Try again.", "red", indent=3)
+
+
+# -- asking -----------------------------------------------------------------------------------------------
+
+
+def show_question(term: Terminal, number: int, q: qs.Question, ctx: qs.Context) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    term.say()
+    term.say(Text.assemble((f"{number}. ", "bold"), (q.text, "bold")))
+    term.say(q.why, "dim", indent=3)
+    if q.choices is not None:
+        choices = q.choices(ctx)
+        num_w, key_w = len(str(len(choices))), max(len(c.key) for c in choices)
+        room = max(term.con.width - 3 - num_w - key_w - 4, 10)  # descriptions are cut to one line
+        grid = Table.grid(padding=(0, 2), pad_edge=False)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(no_wrap=True)
+        for i, choice in enumerate(choices, 1):
+            desc = Text(choice.description, style="dim")
+            desc.truncate(room, overflow="ellipsis")
+            grid.add_row(str(i), choice.key, desc)
+        term.say(grid, indent=3)
+    term.say(q.hint_text(ctx), "dim", indent=3)
+
+
+class _Done(Exception):
+    """The user typed `done`: take the defaults for this and every later question."""
+
+
+def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
+    """Ask until the answer is usable; a near miss is offered back as "did you mean ...?"."""
+    while True:
+        text = term.ask("   " + q.label, q.default(ctx))
+        if qs.is_done(text):
+            raise _Done
+        try:
+            return qs.answer(q, text, ctx)
+        except qs.Invalid as exc:
+            if exc.suggestion is None:
+                term.problem(exc.message)
+                continue
+            if term.confirm(f"   {errors.sentence(exc.message)} Did you mean {exc.label!r}?", default=True):
+                try:
+                    value = qs.answer(q, exc.suggestion, ctx)
+                except qs.Invalid as again:
+                    term.problem(again.message)
+                    continue
+                term.say(f"{q.label}: {qs.show_value(value)}", "dim", indent=3)
+                return value
+
+
+def ask_all(term: Terminal, ctx: qs.Context) -> dict[str, Any]:
+    number = 0
+    done = False
+    for q in qs.QUESTIONS:
+        if not q.applies(ctx):
+            ctx.answers.pop(q.id, None)
+            continue
+        if not done:
+            number += 1
+            show_question(term, number, q, ctx)
+            try:
+                ctx.answers[q.id] = ask_one(term, q, ctx)
+                continue
+            except _Done:
+                done = True
+                term.say("Taking the defaults for the remaining questions.", "dim", indent=3)
+        ctx.answers[q.id] = qs.answer(q, "", ctx)
+    return ctx.answers
+
+
+def advise_command(answers: dict[str, Any]) -> str:
+    """The `whichmodel advise` command line that gives the same advice."""
+    words = ["whichmodel", "advise"]
+    for key, value in qs.scope_document(answers).items():
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            text = f"{v:g}" if isinstance(v, float) else str(v)
+            words += [FLAG[key], text]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def show_summary(term: Terminal, ctx: qs.Context) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    term.say()
+    term.say("Your answers", "bold")
+    grid = Table.grid(padding=(0, 2), pad_edge=False)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for q in qs.QUESTIONS:
+        if q.id in ctx.answers:
+            grid.add_row(q.label, Text(qs.show_value(ctx.answers[q.id]), style="bold"))
+        else:
+            grid.add_row(q.label, Text(f"not asked ({q.skipped_because})", style="dim"))
+    term.say(grid, indent=3)
+    term.say("The same advice without questions:", "dim")
+    term.con.print(Text("   " + advise_command(ctx.answers), style="dim"), soft_wrap=True)  # one line to copy
+    term.say()
+
+
+# -- saving -----------------------------------------------------------------------------------------------
+
+
+def save_problem(path: Path) -> str | None:
+    """Why ``path`` cannot take a scope file, or None."""
+    if path.is_dir():
+        return f"{str(path)!r} is a folder; give a file name such as {str(path / DEFAULT_SAVE)!r}"
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        return f"the folder {str(parent)!r} does not exist"
+    if not parent.is_dir():
+        return f"{str(parent)!r} is not a folder"
+    if not os.access(parent, os.W_OK):
+        return f"the folder {str(parent)!r} is not writable"
+    return None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder: never a half-written file."""
+    parent = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def save(path: Path, answers: dict[str, Any]) -> None:
+    try:
+        write_atomic(path, qs.dump_scope(answers))
+    except OSError as exc:
+        raise errors.runtime(
+            f"Could not write {str(path)!r} ({exc.strerror or exc})", "Check the path and try again"
+        ) from None
+
+
+def offer_save(term: Terminal, answers: dict[str, Any]) -> Path | None:
+    try:
+        return _offer_save(term, answers)
+    except errors.CliError as exc:
+        if exc.code != INTERRUPTED:
+            raise
+        raise errors.CliError(
+            "The input ended at the offer to save; the advice above stands, nothing was saved",
+            "Answer n to leave without saving, or pass --save FILE",
+            INTERRUPTED,
+        ) from None
+
+
+def _offer_save(term: Terminal, answers: dict[str, Any]) -> Path | None:
+    term.say()
+    if not term.confirm("Save these answers as a scope file for `advise --scope`?", default=False):
+        return None
+    while True:
+        text = term.ask("   file", DEFAULT_SAVE) or DEFAULT_SAVE
+        path = Path(text).expanduser()
+        problem = save_problem(path)
+        if problem:
+            term.problem(problem)
+            continue
+        if path.exists() and not term.confirm(f"   {str(path)!r} exists; overwrite it?", default=False):
+            continue
+        try:
+            save(path, answers)
+        except errors.CliError as exc:
+            term.problem(exc.message)
+            continue
+        return path
+
+
+# -- the command ------------------------------------------------------------------------------------------
+
+
+def interview(
+    save_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="Write the answers to FILE as a scope file (replay: advise --scope FILE), without asking.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    catalog: CatalogOpt = None,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print the advice as JSON (alone on stdout; questions on stderr).")
+    ] = False,
+    fmt: Annotated[str | None, typer.Option("--format", help="table, json or markdown.")] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
+    ] = False,
+) -> None:
+    """Answer a few questions (Enter accepts each default) and get a recommendation.
+
+    Needs a terminal; for scripts use `whichmodel advise` with flags or --scope FILE (a file this
+    command writes with --save). Setting WHICHMODEL_INTERVIEW_FORCE=1 reads answers from any stdin,
+    one per line (for testing and scripting).
+    """
+    kind = output_format(json_, fmt)
+    if not _isatty(sys.stdin) and not forced():
+        raise errors.usage(
+            "`whichmodel interview` asks questions and needs a terminal on stdin",
+            "In scripts use `whichmodel advise` with flags or --scope FILE (`interview --save FILE` writes one)",
+        )
+    if save_to is not None:
+        problem = save_problem(save_to)
+        if problem:
+            raise errors.usage(f"--save: {problem}", "Give a path to a file in an existing folder")
+    cat = load(catalog)
+    term = Terminal()
+    ctx = qs.Context(cat)
+    asked = len(qs.applicable(ctx))
+    term.say(
+        f"whichmodel interview: about {asked} questions, then a recommendation. "
+        "Enter accepts the answer in [brackets]; `done` takes the defaults for the rest; Ctrl-C quits.",
+        "bold",
+    )
+    answers = ask_all(term, ctx)
+    show_summary(term, ctx)
+    scope = build_scope(cat, None, qs.scope_document(answers))
+    if save_to is not None:  # saved first: the answers are kept even if the advice fails
+        save(save_to, answers)
+        saved(term, save_to)
+    advice = run_advice(scope, cat)
+    show(advice, kind, explain)
+    sys.stdout.flush()
+    if save_to is None:
+        written = offer_save(term, answers)
+        if written is not None:
+            saved(term, written)
+
+
+def saved(term: Terminal, path: Path) -> None:
+    term.say(f"Saved the answers to {path}. Replay: whichmodel advise --scope {shlex.quote(str(path))}")
