@@ -45,7 +45,7 @@ def test_every_command_that_prints_data_has_json():
     missing = []
     for path, cmd, ctx in leaves:
         opts = {o for p in cmd.get_params(ctx) for o in getattr(p, "opts", [])}
-        if path not in ALWAYS_JSON and path != "whichmodel interview" and "--json" not in opts:
+        if path not in ALWAYS_JSON and "--json" not in opts:
             missing.append(path)
     assert not missing, f"no --json: {missing}"
 
