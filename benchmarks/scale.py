@@ -14,13 +14,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import WHICHMODEL, timed
 
 
 def synthetic(n: int, path: Path) -> None:
     out = subprocess.run(
-        [str(Path(sys.executable).with_name("whichmodel")), "catalog", "list", "--json"],
+        [WHICHMODEL, "catalog", "list", "--json"],
         capture_output=True,
         text=True,
         check=True,
@@ -35,17 +36,11 @@ def synthetic(n: int, path: Path) -> None:
     path.write_text(json.dumps({"models": models}))
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
-    return time.perf_counter() - start
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    exe = str(Path(sys.executable).with_name("whichmodel"))
+    exe = WHICHMODEL
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, WHICHMODEL_CACHE_DIR=str(Path(tmp) / "cache"))
         files = {}

@@ -12,8 +12,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from common import WHICHMODEL, timed
 
 MINIMAL_APP = """
 import typer
@@ -36,17 +37,11 @@ if __name__ == "__main__":
 """
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
-    return time.perf_counter() - start
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
-    exe = str(Path(sys.executable).with_name("whichmodel"))
+    exe = WHICHMODEL
     with tempfile.TemporaryDirectory() as tmp:
         app = Path(tmp) / "minimal_app.py"
         app.write_text(MINIMAL_APP)

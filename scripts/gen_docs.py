@@ -48,7 +48,53 @@ def advice_schema() -> str:
     return "```json\n" + json.dumps(json_schema(), indent=2) + "\n```"
 
 
+def _advise(args: list[str], columns: int) -> str:
+    import os
+    import subprocess
+
+    env = dict(os.environ, COLUMNS=str(columns), NO_COLOR="1", TERM="dumb")
+    env.pop("WHICHMODEL_CATALOG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "whichmodel", "advise", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return proc.stdout
+
+
+def _text(out: str, lines: int | None = None) -> str:
+    body = [line.rstrip() for line in out.splitlines()]
+    return "```text\n" + "\n".join(body[:lines] if lines else body).rstrip() + "\n```"
+
+
+NER = ["--task", "ner", "--examples", "5k", "--gpu", "t4", "--serve", "cpu", "--gpu-hours", "10"]
+
+
+def readme_summarization() -> str:
+    return _text(_advise(["--task", "summarization", "--gpu-hours", "50"], 80))
+
+
+def readme_ner() -> str:
+    out = _advise(NER, 100)
+    cut = out.index("GB: training/serving")
+    return _text(out[: out.index("\n", cut)])
+
+
+def readme_json() -> str:
+    doc = json.loads(_advise([*NER, "--json"], 100))
+    top = doc["recommendations"][0]
+    top["reasons"] = top["reasons"][:3]
+    return "```json\n" + json.dumps(top, indent=2, ensure_ascii=False) + "\n```"
+
+
 SECTIONS = {
+    "README.md": {
+        "readme-summarization": readme_summarization,
+        "readme-ner": readme_ner,
+        "readme-json": readme_json,
+    },
     "docs/scoring.md": {"rules": rule_table, "constants": constants_table},
     "docs/json.md": {"advice-schema": advice_schema},
 }

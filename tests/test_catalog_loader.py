@@ -162,3 +162,26 @@ def test_binary_json_nan_and_directory(tmp_path):
 
 def test_bundled_dir_is_found():
     assert (bundled_dir() / "tasks.yaml").is_file()
+
+
+def test_unknown_rule_in_weights_is_an_error(tmp_path):
+    p = write(tmp_path, "w.yaml", "weights:\n  rules:\n    servng: 30\n")
+    lines = problems(p)
+    assert any(
+        "weights.rules.servng: unknown rule 'servng' (did you mean 'serving'?)" in line for line in lines
+    ), lines
+
+
+def test_cache_is_used_only_when_this_user_owns_it(tmp_path, monkeypatch):
+    import os
+
+    from whichmodel import catalog as catalog_module
+
+    monkeypatch.setenv("WHICHMODEL_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_catalog(use_env=False)
+    cached = list((tmp_path / "cache").glob("catalog-*.pickle"))
+    assert len(cached) == 1 and not cached[0].stat().st_mode & 0o077
+    assert load_catalog(use_env=False).models.keys() == first.models.keys()
+    os.chmod(cached[0], 0o666)  # writable by others: never unpickled
+    assert catalog_module._trusted(cached[0]) is False
+    assert load_catalog(use_env=False).models.keys() == first.models.keys()

@@ -200,6 +200,7 @@ class Catalog:
     serving: dict[str, ServingTarget] = field(default_factory=dict)
     licenses: dict[str, License] = field(default_factory=dict)
     weights: Weights | None = None
+    weights_file: str | None = None
     files: list[str] = field(default_factory=list)
     origin: dict[str, tuple[str, Path | None, int]] = field(
         default_factory=dict
@@ -220,6 +221,7 @@ class Catalog:
                 if section == "models":
                     self.origin[key] = (source, path, i)
         if doc.weights is not None:
+            self.weights_file = source
             merged = dict(self.weights.rules) if self.weights else {}
             merged.update(doc.weights.rules)
             self.weights = Weights(rules=merged, sources=doc.weights.sources)
@@ -263,6 +265,16 @@ class Catalog:
                 add(bundled, section, f"the catalog has no {section}; the bundled catalog must provide them")
         if self.weights is None:
             add(bundled, "weights", "the catalog has no rule weights")
+        else:
+            from whichmodel.rules import RULES
+
+            for name in self.weights.rules:
+                if name not in RULES:
+                    hint = _closest(name, list(RULES))
+                    extra = f" (did you mean {hint[0]!r}?)" if hint else f"; known: {', '.join(RULES)}"
+                    add(
+                        self.weights_file or bundled, f"weights.rules.{name}", f"unknown rule {name!r}{extra}"
+                    )
         missing = [f for f in FAMILIES if f not in self.architectures]
         if self.architectures and missing:
             add(
@@ -437,11 +449,21 @@ def _cache_read(key: str) -> Catalog | None:
 
     try:
         path = cache_dir() / f"catalog-{key}.pickle"
+        if not _trusted(path):
+            return None
         with path.open("rb") as fh:
             cat = pickle.load(fh)
     except Exception:  # missing, corrupt or from another version: rebuild
         return None
     return cat if isinstance(cat, Catalog) else None
+
+
+def _trusted(path: Path) -> bool:
+    """Only unpickle a cache file this user wrote and nobody else can write (pickles can run code)."""
+    st = path.stat()
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
 
 
 def _cache_write(key: str, cat: Catalog) -> None:

@@ -216,8 +216,7 @@ def advise(
 
     viable: list[tuple[float, Recommendation, Model]] = []
     rejected: list[Rejected] = []
-    assumptions: list[str] = list(ENGINE_ASSUMPTIONS)
-    seen_assumptions = set(assumptions)
+    best_assumptions: dict[str, tuple[str, ...]] = {}  # model id -> its best strategy's estimator assumptions
     veto_counts: dict[str, Counter[str]] = {f: Counter() for f in FAMILIES}
 
     for m in pool:
@@ -239,11 +238,6 @@ def advise(
             except est.EstimateError as exc:
                 vetoes.append((strategy, "estimate", f"cannot be estimated: {exc}"))
                 continue
-            if train is not None:
-                for a in train.assumptions:
-                    if a not in seen_assumptions:
-                        seen_assumptions.add(a)
-                        assumptions.append(a)
             c = Candidate(
                 m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=m.id not in extra_ids
             )
@@ -271,6 +265,7 @@ def advise(
             )
             if best is None or score > best[0]:
                 best = (score, rec)
+                best_assumptions[m.id] = train.assumptions if train is not None else ()
         if best is None:
             rule, reason = _summarize_vetoes(vetoes)
             rejected.append(Rejected.model_construct(model=m.id, hub_id=m.hub_id, rule=rule, reason=reason))
@@ -284,6 +279,10 @@ def advise(
     if pretrain_rec is not None:
         top = [pretrain_rec, *top][: scope.top]
     recs = [r.model_copy(update={"rank": i + 1}) for i, r in enumerate(top)]
+    # the constants behind the estimates shown (not every model evaluated), each once
+    assumptions = list(
+        dict.fromkeys([*ENGINE_ASSUMPTIONS, *(a for r in recs for a in best_assumptions.get(r.model, ()))])
+    )
     architecture = _architecture(ctx, viable, veto_counts, recs)
     notes = []
     if snapshot is not None and now is not None and hasattr(snapshot, "age_days"):
@@ -430,6 +429,19 @@ def _from_scratch(
                 if available > 0
                 else " There is no corpus to train on (give --domain-tokens)."
             )
+    if tokens <= 0:
+        return (
+            FromScratch.model_construct(
+                feasible=False,
+                params_b=None,
+                tokens=None,
+                gpu_hours_needed=None,
+                reason="There is no corpus to pre-train on: your languages or domain need your own text"
+                " (give --domain-tokens).",
+                compared_to=compared,
+            ),
+            None,
+        )
     feasible = params >= MIN_PRETRAIN_PARAMS
     gpu_hours = (
         est.gpu_hours_for(est.training_flops(params, tokens, "pretrain"), ctx.train_acc, "pretrain", params)

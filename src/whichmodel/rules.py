@@ -38,6 +38,14 @@ PARAMS_TOLERANCE = 0.2  # a safetensors count more than 20% off the catalog's is
 FIXED_LABELS = {"label", "tags"}  # task outputs where a checkpoint is tied to the label set it was trained on
 
 
+def _same_labels(ctx: Context, c: Candidate) -> bool:
+    """Whether a task checkpoint's label set can be the user's: no fixed labels, or the user's words name it."""
+    if not any(t.output in FIXED_LABELS for t in ctx.tasks) or "zero-shot-classification" in c.model.tasks:
+        return True
+    text = f"{c.model.id} {c.model.hub_id} {c.model.ready_for or ''}".lower()
+    return any(h in text for h in _hints(ctx))
+
+
 def _hints(ctx: Context) -> list[str]:
     """Words the user gave that say more than the task id (``sentiment`` for text-classification)."""
     generic = {w for t in ctx.tasks for w in t.id.split("-")} | {"text", "analysis", "detection"}
@@ -180,7 +188,7 @@ def ready_checkpoint(ctx: Context, c: Candidate) -> Outcome:
         return Points(0.2, "the pre-trained model does this task as it is")
     if c.strategy == "pretrain" or (c.strategy == "continued-pretraining" and n == 0):
         return None
-    head_start = c.model.variant == "task" and bool(task_ids & set(c.model.tasks))
+    head_start = c.model.variant == "task" and bool(task_ids & set(c.model.tasks)) and _same_labels(ctx, c)
     scale = 1.0 if head_start else BASE_START
     start = "; it starts from a checkpoint already trained for the task" if head_start else ""
     if n < FEW_EXAMPLES:

@@ -59,7 +59,9 @@ def advise(
     json_: Annotated[
         bool, typer.Option("--json", help="Print the advice as JSON (alone on stdout).")
     ] = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="table, json or markdown.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", metavar="FORMAT", help="table, json or markdown.")
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
     ] = False,

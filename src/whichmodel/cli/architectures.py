@@ -18,35 +18,38 @@ def architectures(json_: JsonOpt = False, catalog: CatalogOpt = None) -> None:
     if json_:
         output.emit_json([a.model_dump(mode="json") for a in cat.architectures.values()])
         return
+    from rich.console import Group
     from rich.panel import Panel
+    from rich.table import Table
     from rich.text import Text
+
+    def grid() -> Table:
+        g = Table.grid(padding=(0, 1))
+        g.add_column(style="bold", no_wrap=True)
+        g.add_column(overflow="fold")
+        return g
 
     con = output.console()
     for a in cat.architectures.values():
-        body = Text()
-        body.append(a.summary + "\n\n")
-        body.append("Attention: ", style="bold")
-        body.append(a.attention + "\n")
-        body.append("Pre-training objectives:\n", style="bold")
+        facts = grid()
+        facts.add_row("Attention", a.attention)
+        objectives = Table.grid(padding=(0, 1))
+        objectives.add_column(no_wrap=True)
+        objectives.add_column(overflow="fold")
         for o in a.objectives:
-            body.append(f"  • {o.name}", style="bold")
-            body.append(f": {o.description}\n")
-        body.append("Good at: ", style="bold green")
-        body.append("; ".join(a.good_at) + "\n")
-        body.append("Weak at: ", style="bold red")
-        body.append("; ".join(a.bad_at) + "\n")
-        tasks = []
-        for tid in a.typical_tasks:
-            t = cat.tasks.get(tid)
-            fit = t.families.get(a.id) if t else None
-            tasks.append(tid if fit is None else f"{tid}")
-        body.append("Typical tasks: ", style="bold")
-        body.append(", ".join(tasks) + "\n")
-        body.append("Example models: ", style="bold")
-        body.append(", ".join(a.example_models))
+            objectives.add_row("•", Text.assemble((o.name, "bold"), f" ({o.id}): {o.description}"))
+        facts.add_row("Objectives", objectives)
+        facts.add_row(Text("Good at", style="bold green"), "; ".join(a.good_at))
+        facts.add_row(Text("Weak at", style="bold red"), "; ".join(a.bad_at))
+        facts.add_row("Typical tasks", ", ".join(a.typical_tasks))
+        facts.add_row("Example models", ", ".join(a.example_models))
+        body = Group(Text(a.summary), Text(), facts)
         con.print(Panel(body, title=Text(a.name, style="bold"), title_align="left"))
+        why = grid()
         for tid in a.typical_tasks[:3]:
             t = cat.tasks.get(tid)
             if t and a.id in t.families:
-                con.print(Text.assemble(("  Why " + tid + ":", "dim"), " " + t.families[a.id].reason))
+                why.add_row(f"  Why {tid}:", t.families[a.id].reason)
+        if why.row_count:
+            con.print(why)
         con.print()

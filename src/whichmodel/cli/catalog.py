@@ -22,9 +22,12 @@ def entry_json(model) -> dict:
 @app.command("list")
 def list_models(
     family: Annotated[
-        str | None, typer.Option(help="Only this family: encoder-only, decoder-only, encoder-decoder.")
+        str | None,
+        typer.Option(metavar="FAMILY", help="Only this family: encoder-only, decoder-only, encoder-decoder."),
     ] = None,
-    task: Annotated[str | None, typer.Option(help="Only models for this task (id or alias).")] = None,
+    task: Annotated[
+        str | None, typer.Option(metavar="TASK", help="Only models for this task (id or alias).")
+    ] = None,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -44,27 +47,61 @@ def list_models(
     if json_:
         output.emit_json([entry_json(m) for m in models])
         return
-    from rich.table import Table
+    _render_list(models)
 
-    table = Table(title=f"{len(models)} models", title_justify="left")
-    for col in ("id", "family", "params", "variant", "context", "license", "tasks"):
-        table.add_column(col, overflow="fold", justify="right" if col in ("params", "context") else "left")
+
+FAMILY_SHORT = {"encoder-only": "enc", "decoder-only": "dec", "encoder-decoder": "enc-dec"}
+
+
+def _render_list(models: list) -> None:
+    """One row per model; the id never wraps. Wide terminals get one line per model, narrow ones put the
+    licence and tasks on a dim second line under the id."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    con = output.console()
+    id_width = max((len(m.id) for m in models), default=2)
+    lic_width = max((len(m.license) for m in models), default=7)
+    # id, family, params, variant, context, licence, then at least 30 columns of tasks, 2 between columns
+    wide = con.width >= id_width + 15 + 6 + 8 + 9 + lic_width + 30 + 2 * 6
+    table = Table(
+        title=f"{len(models)} models",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column("id" if wide else "id / licence · tasks", min_width=min(id_width, 40), overflow="fold")
+    table.add_column("family", no_wrap=True)
+    table.add_column("params", justify="right", no_wrap=True)
+    table.add_column("variant", no_wrap=True)
+    table.add_column("context", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("license", no_wrap=True)
+        table.add_column("tasks", overflow="fold", ratio=1)
     for m in models:
-        table.add_row(
-            m.id,
-            m.family,
+        cells = [
+            m.family if wide else FAMILY_SHORT.get(m.family, m.family),
             output.fmt_params(m.params_b),
             m.variant,
             f"{m.context_tokens:,}" if m.context_tokens else "?",
-            m.license,
-            ", ".join(m.tasks),
-        )
-    output.console().print(table)
+        ]
+        if wide:
+            table.add_row(m.id, *cells, m.license, ", ".join(m.tasks))
+        else:
+            first = Text.assemble((m.id, "bold"), ("\n" + f"{m.license} · {', '.join(m.tasks)}", "dim"))
+            table.add_row(first, *cells)
+    con.print(table)
+    if not wide:
+        con.print(Text("family: enc encoder-only, dec decoder-only, enc-dec encoder-decoder", style="dim"))
 
 
 @app.command("show")
 def show(
-    model: Annotated[str, typer.Argument(help="Catalog id or Hugging Face hub id (case-insensitive).")],
+    model: Annotated[
+        str, typer.Argument(metavar="MODEL", help="Catalog id or Hugging Face hub id (case-insensitive).")
+    ],
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -131,22 +168,54 @@ def _hub_text(hub: dict | None) -> str:
 @app.command("validate")
 def validate(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Catalog files or folders to check (default: bundled + user).")
+        list[Path] | None,
+        typer.Argument(metavar="PATH", help="Catalog files or folders to check (default: bundled + user)."),
     ] = None,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print {ok, problems: [{file, line, field, message}], counts, files} on stdout (exit 1 when not ok).",
+        ),
+    ] = False,
 ) -> None:
     """Check catalog files: every problem on its own line as file:line: field: message."""
     try:
         cat = load_catalog([str(p) for p in paths or []], use_env=not paths)
     except CatalogError as exc:
-        for p in exc.problems:
-            print(str(p))
         n = len(exc.problems)
+        if json_:
+            output.emit_json(
+                {
+                    "ok": False,
+                    "problems": [
+                        {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                        for p in exc.problems
+                    ],
+                    "counts": None,
+                    "files": None,
+                }
+            )
+        else:
+            for p in exc.problems:
+                print(str(p))
         raise errors.runtime(
-            f"Found {n} problem{'s' if n != 1 else ''} in the catalog", "Fix the lines above"
+            f"Found {n} problem{'s' if n != 1 else ''} in the catalog",
+            "Fix the problems listed in the JSON" if json_ else "Fix the lines above",
         ) from None
+    counts = {
+        "models": len(cat.models),
+        "tasks": len(cat.tasks),
+        "architectures": len(cat.architectures),
+        "accelerators": len(cat.accelerators),
+        "licenses": len(cat.licenses),
+    }
+    if json_:
+        output.emit_json({"ok": True, "problems": [], "counts": counts, "files": list(cat.files)})
+        return
     output.note(
-        f"OK: {len(cat.models)} models, {len(cat.tasks)} tasks, {len(cat.architectures)} architectures, "
-        f"{len(cat.accelerators)} accelerators, {len(cat.licenses)} licenses in {len(cat.files)} files."
+        f"OK: {counts['models']} models, {counts['tasks']} tasks, {counts['architectures']} architectures, "
+        f"{counts['accelerators']} accelerators, {counts['licenses']} licenses in {len(cat.files)} files."
     )
 
 
@@ -158,23 +227,45 @@ def accelerators(json_: JsonOpt = False, catalog: CatalogOpt = None) -> None:
     if json_:
         output.emit_json([a.model_dump(mode="json") for a in accs])
         return
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Accelerators", title_justify="left")
-    for col in ("id", "name", "memory", "bf16 TFLOP/s", "GB/s", "$/hour", "aliases"):
-        table.add_column(col, overflow="fold")
+    table = Table(
+        title="Accelerators", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("name · aliases", overflow="fold", ratio=1)
+    table.add_column("memory", justify="right", no_wrap=True)
+    table.add_column("TFLOP/s", justify="right", no_wrap=True)
+    table.add_column("GB/s", justify="right", no_wrap=True)
+    table.add_column("$/hour", justify="right", no_wrap=True)
     for a in accs:
+        name = Text(a.name)
+        if a.aliases:
+            name.append("\n" + ", ".join(a.aliases), style="dim")
         table.add_row(
             a.id,
-            a.name,
+            name,
             f"{a.memory_gb:g} GB",
-            output.fmt_num(a.bf16_tflops) + ("" if a.bf16_supported else " (fp16)"),
+            output.fmt_num(a.bf16_tflops) + ("" if a.bf16_supported else " fp16"),
             output.fmt_num(a.bandwidth_gbps),
             output.fmt_usd(a.usd_per_hour) if a.usd_per_hour is not None else "?",
-            ", ".join(a.aliases),
         )
     con = output.console()
     con.print(table)
+    con.print(
+        Text(
+            "TFLOP/s: peak dense bf16 (fp16 where the chip has no bf16) · GB/s: memory bandwidth · "
+            "$/hour: a typical on-demand price (? where the catalog has none)",
+            style="dim",
+        )
+    )
+    con.print()
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
     for s in cat.serving.values():
-        con.print(Text.assemble((s.id, "bold"), f": {s.description}"))
+        grid.add_row(f"{s.id}:", s.description)
+    con.print(Text("Serving profiles (--serve), besides any accelerator id:", style="bold"))
+    con.print(grid)

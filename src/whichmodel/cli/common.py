@@ -15,6 +15,7 @@ CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--catalog",
+        metavar="PATH",
         help="Extra catalog file or folder (YAML or JSON); repeatable. Entries replace bundled ones with the same id.",
         show_default=False,
     ),

@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
 
 def compare(
     models: Annotated[
-        list[str], typer.Argument(help="Two or more catalog ids or hub ids.", show_default=False)
+        list[str],
+        typer.Argument(help="Two or more catalog ids or hub ids.", show_default=False, metavar="MODEL"),
     ],
     task: TaskOpt = None,
     language: LanguageOpt = None,
@@ -96,9 +97,12 @@ def compare(
     if json_:
         output.emit_json({"scope": advice.scope.model_dump(mode="json"), "models": rows})
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table(title="Comparison", title_justify="left")
+    table = Table(
+        title="Comparison", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
+    )
     table.add_column("", style="bold", no_wrap=True)
     for m in picked:
         table.add_column(m.id, overflow="fold")
@@ -116,7 +120,14 @@ def compare(
     row("verdict", lambda m: "recommended" if rec_of(m) else f"rejected ({rejected[m.id].rule})")
     row("strategy", lambda m: rec_of(m).strategy if rec_of(m) else "-")
     row("score", lambda m: f"{rec_of(m).score:g}" if rec_of(m) else "-")
-    row("GPU-hours", lambda m: output.fmt_num(rec_of(m).estimates.train_gpu_hours, 2) if rec_of(m) else "-")
+    row(
+        "GPU-hours",
+        lambda m: (
+            output.fmt_num(rec_of(m).estimates.train_gpu_hours, 2)
+            if rec_of(m) and rec_of(m).strategy != "as-is"
+            else "-"
+        ),
+    )
     row(
         "serve GB", lambda m: output.fmt_num(rec_of(m).estimates.inference_memory_gb, 2) if rec_of(m) else "-"
     )

@@ -38,47 +38,64 @@ def _whole(flag: str, text: str | None) -> int | None:
 def estimate(
     model: Annotated[
         str | None,
-        typer.Argument(help="Catalog id or Hugging Face hub id (or give --params).", show_default=False),
+        typer.Argument(
+            help="Catalog id or Hugging Face hub id (or give --params).",
+            show_default=False,
+            metavar="MODEL",
+        ),
     ] = None,
     params: Annotated[
-        str | None, typer.Option("--params", help="Parameter count, e.g. 7B or 350M (stands in for MODEL).")
+        str | None,
+        typer.Option("--params", metavar="N", help="Parameter count, e.g. 7B or 350M (stands in for MODEL)."),
     ] = None,
     strategy: Annotated[
         str | None,
         typer.Option(
             "--strategy",
             "-s",
+            metavar="STRATEGY",
             help="inference, as-is, full-finetune, lora, qlora, continued-pretraining or pretrain.",
             show_default=False,
         ),
     ] = None,
     tokens: Annotated[
         str | None,
-        typer.Option("--tokens", help="Tokens the job trains on, e.g. 2B (ignored for inference)."),
+        typer.Option(
+            "--tokens", metavar="N", help="Tokens the job trains on, e.g. 2B (ignored for inference)."
+        ),
     ] = None,
     examples: Annotated[
         str | None,
-        typer.Option("--examples", help="Training examples (tokens = examples × epochs × tokens each)."),
+        typer.Option(
+            "--examples", metavar="N", help="Training examples (tokens = examples × epochs × tokens each)."
+        ),
     ] = None,
     tokens_per_example: Annotated[
         str | None,
         typer.Option(
             "--tokens-per-example",
+            metavar="N",
             help=f"Tokens per example with --examples [default: {estimator.TOKENS_PER_EXAMPLE:g}].",
         ),
     ] = None,
     epochs: Annotated[
         str | None,
-        typer.Option("--epochs", help=f"Epochs with --examples [default: {estimator.FINETUNE_EPOCHS:g}]."),
+        typer.Option(
+            "--epochs", metavar="N", help=f"Epochs with --examples [default: {estimator.FINETUNE_EPOCHS:g}]."
+        ),
     ] = None,
     gpu: Annotated[
-        str | None, typer.Option("--gpu", help=f"Accelerator id or alias [default: {DEFAULT_GPU}].")
+        str | None,
+        typer.Option("--gpu", metavar="ID", help=f"Accelerator id or alias [default: {DEFAULT_GPU}]."),
     ] = None,
-    gpus: Annotated[str | None, typer.Option("--gpus", help="How many GPUs [default: 1].")] = None,
+    gpus: Annotated[
+        str | None, typer.Option("--gpus", metavar="N", help="How many GPUs [default: 1].")
+    ] = None,
     seq_len: Annotated[
         str | None,
         typer.Option(
             "--seq-len",
+            metavar="N",
             help=f"Sequence length [default: {TRAIN_SEQ_LEN} for training; for inference the context held in "
             f"the KV cache, {INFER_SEQ_LEN} or the model's window if shorter].",
         ),
@@ -87,12 +104,15 @@ def estimate(
         str | None,
         typer.Option(
             "--batch",
+            metavar="N",
             help=f"Micro-batch per GPU [default: {TRAIN_BATCH} for training, {INFER_BATCH} for inference].",
         ),
     ] = None,
     dtype: Annotated[
         str | None,
-        typer.Option("--dtype", help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora]."),
+        typer.Option(
+            "--dtype", metavar="DTYPE", help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora]."
+        ),
     ] = None,
     gradient_checkpointing: Annotated[
         bool,

@@ -81,7 +81,9 @@ def refresh(
     models: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Catalog ids or hub ids to refresh (default: every catalog model).", show_default=False
+            help="Catalog ids or hub ids to refresh (default: every catalog model).",
+            show_default=False,
+            metavar="MODEL",
         ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
@@ -214,7 +216,7 @@ class _progress:
 
 @app.command("info")
 def info(
-    model: Annotated[str, typer.Argument(help="Catalog id or hub id (org/name).")],
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
     json_: JsonOpt = False,
     live: Annotated[
         bool, typer.Option("--live", help="Ask the Hub now instead of reading the snapshot.")
@@ -286,9 +288,12 @@ def info(
 
 @app.command("card")
 def card(
-    model: Annotated[str, typer.Argument(help="Catalog id or hub id (org/name).")],
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
     paragraphs: Annotated[
-        int, typer.Option("--paragraphs", min=1, max=20, help="How many paragraphs of the card to show.")
+        int,
+        typer.Option(
+            "--paragraphs", min=1, max=20, metavar="N", help="How many paragraphs of the card to show."
+        ),
     ] = 2,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
@@ -337,8 +342,12 @@ def card(
 
 @app.command("discover")
 def discover(
-    task: Annotated[str, typer.Option("--task", help="Task id or alias (see `whichmodel tasks`).")],
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many models to list.")] = 10,
+    task: Annotated[
+        str, typer.Option("--task", metavar="TASK", help="Task id or alias (see `whichmodel tasks`).")
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=1000, metavar="N", help="How many models to list.")
+    ] = 10,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -367,23 +376,28 @@ def discover(
             [{**m.to_json(), "gated": m.gated, "catalog_id": curated.get(m.hub_id.lower())} for m in found]
         )
         return
+    from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     title = f"{len(found)} Hub models for {t.id}" + (f" (pipeline tag {tag})" if tag != t.id else "")
-    table = Table(title=title, title_justify="left")
-    for col in ("hub id", "family", "params", "downloads", "likes", "license", "catalog"):
-        table.add_column(
-            col, overflow="fold", justify="right" if col in ("params", "downloads", "likes") else "left"
-        )
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("hub id", overflow="fold", ratio=1)
+    table.add_column("family", no_wrap=True)
+    for col in ("params", "downloads", "likes"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("license", overflow="fold")
     for m in found:
+        hub_cell = Text(output.printable(m.hub_id))
+        if m.hub_id.lower() in curated:
+            hub_cell.append(f"\ncatalog: {curated[m.hub_id.lower()]}", style="dim")
         table.add_row(
-            output.printable(m.hub_id),
+            hub_cell,
             m.family or "?",
             output.fmt_params(m.params_b),
             f"{m.downloads:,}" if m.downloads is not None else "?",
             f"{m.likes:,}" if m.likes is not None else "?",
             output.printable(m.license or "?"),
-            curated.get(m.hub_id.lower(), "-"),
         )
     output.console().print(table)
     if not found:

@@ -333,7 +333,9 @@ def interview(
     json_: Annotated[
         bool, typer.Option("--json", help="Print the advice as JSON (alone on stdout; questions on stderr).")
     ] = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="table, json or markdown.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", metavar="FORMAT", help="table, json or markdown.")
+    ] = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
     ] = False,

@@ -59,19 +59,27 @@ def _bar(score: float, top: float, width: int = 8) -> str:
     return "█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")
 
 
+def _compact(x: float | None) -> str:
+    """A short figure for a narrow table column: <0.1, 3.3, 17, 1,234."""
+    if x is None:
+        return "?"
+    if x < 0.1:
+        return "<0.1"
+    return f"{x:.1f}" if x < 10 else f"{x:,.0f}"
+
+
 def _hours(r: Recommendation) -> str:
-    h = r.estimates.train_gpu_hours
     if r.strategy == "as-is":
         return "-"
-    return fmt_num(h, 2) if h is not None else "?"
+    return _compact(r.estimates.train_gpu_hours)
 
 
 def _memory(r: Recommendation) -> str:
     e = r.estimates
-    serve = fmt_num(e.inference_memory_gb, 2)
+    serve = _compact(e.inference_memory_gb)
     if r.strategy == "as-is" or e.train_memory_gb is None:
         return serve
-    return f"{fmt_num(e.train_memory_gb, 2)}/{serve}"
+    return f"{_compact(e.train_memory_gb)}/{serve}"
 
 
 def _cost(r: Recommendation) -> str:
@@ -121,6 +129,8 @@ def render(advice: Advice, explain: bool = False) -> None:
             title_justify="left",
             box=box.SIMPLE_HEAD,
             pad_edge=False,
+            collapse_padding=True,
+            padding=(0, 1),
             show_edge=False,
         )
         table.add_column("#", justify="right", no_wrap=True)

@@ -17,6 +17,7 @@ TaskOpt = Annotated[
     typer.Option(
         "--task",
         "-t",
+        metavar="TASK",
         help="What the model must do (repeatable): summarization, ner, chat, ...",
         show_default=False,
     ),
@@ -26,50 +27,74 @@ LanguageOpt = Annotated[
     typer.Option(
         "--language",
         "-l",
+        metavar="LANG",
         help="ISO 639-1 code, 'code' or 'multi' (repeatable). Default: en.",
         show_default=False,
     ),
 ]
 ExamplesOpt = Annotated[
-    str | None, typer.Option("--examples", help="Labelled training examples (e.g. 5k). Default: 0.")
+    str | None,
+    typer.Option("--examples", metavar="N", help="Labelled training examples (e.g. 5k). Default: 0."),
 ]
 DomainTokensOpt = Annotated[
     str | None,
-    typer.Option("--domain-tokens", help="Unlabelled in-domain text, in tokens (e.g. 2B). Default: 0."),
+    typer.Option(
+        "--domain-tokens", metavar="N", help="Unlabelled in-domain text, in tokens (e.g. 2B). Default: 0."
+    ),
 ]
 InputTokensOpt = Annotated[
     str | None,
-    typer.Option("--input-tokens", help="Longest input the model must read, in tokens. Default: 512."),
+    typer.Option(
+        "--input-tokens", metavar="N", help="Longest input the model must read, in tokens. Default: 512."
+    ),
 ]
 GpuHoursOpt = Annotated[
-    str | None, typer.Option("--gpu-hours", help="Training budget in GPU-hours (0 = none). Default: 0.")
+    str | None,
+    typer.Option("--gpu-hours", metavar="HOURS", help="Training budget in GPU-hours (0 = none). Default: 0."),
 ]
 GpuOpt = Annotated[
     str | None,
-    typer.Option("--gpu", help="Training accelerator (see `catalog accelerators`). Default: a100-80gb."),
+    typer.Option(
+        "--gpu", metavar="ID", help="Training accelerator (see `catalog accelerators`). Default: a100-80gb."
+    ),
 ]
-GpusOpt = Annotated[str | None, typer.Option("--gpus", help="How many training accelerators. Default: 1.")]
+GpusOpt = Annotated[
+    str | None, typer.Option("--gpus", metavar="N", help="How many training accelerators. Default: 1.")
+]
 ServeOpt = Annotated[
     str | None,
-    typer.Option("--serve", help="Where it will run: an accelerator id, cpu or edge. Default: the --gpu."),
+    typer.Option(
+        "--serve",
+        metavar="TARGET",
+        help="Where it will run: an accelerator id, cpu or edge. Default: the --gpu.",
+    ),
 ]
 LicenseOpt = Annotated[
     str | None,
     typer.Option(
-        "--license", help="any | open (OSI) | commercial (no user cap or use restriction). Default: any."
+        "--license",
+        metavar="LICENSE",
+        help="any | open (OSI) | commercial (no user cap or use restriction). Default: any.",
     ),
 ]
 DomainOpt = Annotated[
     str | None,
-    typer.Option("--domain", help="Application domain: biomedical, legal, finance, scientific, code, ..."),
+    typer.Option(
+        "--domain",
+        metavar="DOMAIN",
+        help="Application domain: biomedical, legal, finance, scientific, code, ...",
+    ),
 ]
 TopOpt = Annotated[
-    str | None, typer.Option("--top", help="How many recommendations (at least 1). Default: 5.")
+    str | None, typer.Option("--top", metavar="N", help="How many recommendations (at least 1). Default: 5.")
 ]
 ScopeFileOpt = Annotated[
     Path | None,
     typer.Option(
-        "--scope", help="YAML or JSON file with the scope's fields; flags override it.", show_default=False
+        "--scope",
+        metavar="FILE",
+        help="YAML or JSON file with the scope's fields; flags override it.",
+        show_default=False,
     ),
 ]
 

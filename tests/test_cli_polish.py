@@ -1,0 +1,111 @@
+"""Polish: --version, shell completion, --json on every data command, and tables that read well at 80 columns."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+NARROW = {"COLUMNS": "80"}
+# Commands that print data but need no --json: `schema` always prints JSON.
+ALWAYS_JSON = {"whichmodel schema"}
+
+
+def _leaves():
+    from whichmodel.cli.app import build_command
+
+    def walk(cmd, ctx):
+        if hasattr(cmd, "list_commands"):
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None and not sub.hidden:
+                    yield from walk(sub, sub.make_context(name, [], parent=ctx, resilient_parsing=True))
+        else:
+            yield ctx.command_path, cmd, ctx
+
+    root = build_command()
+    yield from walk(root, root.make_context("whichmodel", [], resilient_parsing=True))
+
+
+def test_version(run):
+    from whichmodel import __version__
+
+    code, out, err = run("--version")
+    assert code == 0 and out == f"whichmodel {__version__}\n" and err == ""
+
+
+def test_shell_completion_is_available(run):
+    code, out, _ = run("--show-completion", "bash")
+    assert code == 0 and "complete" in out and "whichmodel" in out
+
+
+def test_every_command_that_prints_data_has_json():
+    leaves = list(_leaves())
+    assert len(leaves) >= 12
+    missing = []
+    for path, cmd, ctx in leaves:
+        opts = {o for p in cmd.get_params(ctx) for o in getattr(p, "opts", [])}
+        if path not in ALWAYS_JSON and "--json" not in opts:
+            missing.append(path)
+    assert not missing, f"no --json: {missing}"
+
+
+def test_catalog_validate_json(run, tmp_path):
+    code, out, err = run("catalog", "validate", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["ok"] is True and doc["problems"] == [] and err == ""
+    assert doc["counts"]["models"] > 100 and "catalog/tasks.yaml" in doc["files"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("models:\n- {id: x, hub_id: nope}\n")
+    code, out, err = run("catalog", "validate", str(bad), "--json")
+    doc = json.loads(out)
+    assert code == 1 and doc["ok"] is False and doc["counts"] is None
+    assert {p["field"] for p in doc["problems"]} >= {"models[x].hub_id", "models[x].family"}
+    assert all(p["file"] == str(bad) and p["line"] == 2 for p in doc["problems"])
+    assert err.startswith("Error: Found") and err.count("\n") == 1
+
+
+def _lines_fit(out: str, width: int = 80) -> None:
+    long = [line for line in out.splitlines() if len(line.rstrip()) > width]
+    assert not long, long[:3]
+
+
+def test_catalog_list_at_80_columns_keeps_every_id_whole(run):
+    code, out, _ = run("catalog", "list", env=NARROW)
+    assert code == 0
+    _lines_fit(out)
+    _, js, _ = run("catalog", "list", "--json")
+    ids = [m["id"] for m in json.loads(js)]
+    words = set(out.split())
+    assert [i for i in ids if i not in words] == []
+
+
+def test_catalog_list_is_one_line_per_model_when_wide(run):
+    code, out, _ = run("catalog", "list", "--family", "encoder-decoder", env={"COLUMNS": "200"})
+    _, js, _ = run("catalog", "list", "--family", "encoder-decoder", "--json")
+    ids = [m["id"] for m in json.loads(js)]
+    first_words = [line.split()[0] for line in out.splitlines() if line.split()]
+    assert code == 0 and all(i in first_words for i in ids)
+    assert "license" in out and "tasks" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "key"),
+    [(("tasks",), "id"), (("catalog", "accelerators"), "id"), (("architectures",), None)],
+)
+def test_tables_at_80_columns_keep_ids_whole(run, args, key):
+    code, out, _ = run(*args, env=NARROW)
+    assert code == 0
+    _lines_fit(out)
+    if key:
+        _, js, _ = run(*args, "--json")
+        words = {w.strip(",:") for w in out.split()}
+        assert [d[key] for d in json.loads(js) if d[key] not in words] == []
+
+
+def test_tasks_table_shows_every_alias(run):
+    _, out, _ = run("tasks", env=NARROW)
+    _, js, _ = run("tasks", "--json")
+    words = {w.strip(",") for w in out.split()}
+    aliases = [a for t in json.loads(js) for a in t["aliases"]]
+    assert aliases and [a for a in aliases if a not in words] == []
