@@ -10,6 +10,7 @@ unchanged, no Hub snapshot appears and no `--save` file is created. A few cases 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -291,6 +292,22 @@ for label, content in {**BROKEN_FILES, **BROKEN_JSON, **CATALOG_CONTENT}.items()
         continue  # tested with advise below: a catalog file is read twice (contents, then line numbers)
     case(f"validate {label}", ["catalog", "validate", name], 1, files={name: content})
     case(f"advise --catalog {label}", [*ADVISE, "--catalog", name, "--json"], 1, files={name: content})
+for label in (
+    "broken yaml",
+    "python tag",
+    "alias bomb",
+    "binary",
+    "directory",
+    "params nan",
+    "duplicate key",
+):
+    content = {**BROKEN_FILES, **CATALOG_CONTENT}[label]
+    case(
+        f"validate --json {label}",
+        ["catalog", "validate", "my.yaml", "--json"],
+        1,
+        files={"my.yaml": content},
+    )
 case("advise --catalog device", [*ADVISE, "--catalog", "my.yaml", "--json"], 1, files={"my.yaml": DEV_ZERO})
 case("validate empty folder", ["catalog", "validate", "folder"], 1, files={"folder": DIR})
 
@@ -409,7 +426,12 @@ def check_streams(c: Case, code: int, out: str, err: str) -> None:
         assert re.search(c.message, message, re.IGNORECASE), message
     for line in lines[:-1]:
         assert PROBLEM_LINE.match(line) or line.startswith("Warning: "), f"stray stderr line: {line!r}"
-    if c.args[:2] == ["catalog", "validate"]:
+    if c.args[:2] == ["catalog", "validate"] and "--json" in c.args:
+        doc = json.loads(out)
+        assert doc["ok"] is False and doc["problems"], doc
+        for p in doc["problems"]:
+            assert set(p) == {"file", "line", "field", "message"} and p["message"], p
+    elif c.args[:2] == ["catalog", "validate"]:
         assert out.strip(), "validate lists the problems on stdout"
         for line in out.splitlines():
             assert PROBLEM_LINE.match(line), f"not file:line: field: message: {line!r}"
