@@ -348,6 +348,7 @@ case(
     1,
     env={"WHICHMODEL_CACHE_DIR": "~nouser-wm/x"},
 )
+case("advise --discover offline", [*ADVISE, "--discover", "--json"], 1, message="offline")
 case("WHICHMODEL_CATALOG missing", [*ADVISE, "--json"], 2, env={"WHICHMODEL_CATALOG": "nope.yaml"})
 case(
     "WHICHMODEL_CATALOG broken",
@@ -600,5 +601,23 @@ def test_escape_sequences_from_the_hub_are_not_printed(run, monkeypatch, tmp_pat
             assert code == 0, err
             assert "\x1b" not in out and "\x07" not in out, out
             assert "mit" in out
+    finally:
+        hub.stop()
+
+
+def test_hub_models_with_impossible_values_are_left_out_of_discover(run, monkeypatch, tmp_path):
+    """A Hub listing may say anything; a model no catalog entry could hold is skipped, not a crash."""
+    import fakehub
+
+    hub = fakehub.start(monkeypatch, tmp_path)
+    try:
+        arch = ["T5ForConditionalGeneration"]
+        hub.add("x/huge", params=10**20, pipeline_tag="summarization", architectures=arch, downloads=9)
+        hub.add("x/fine", params=60_000_000, pipeline_tag="summarization", architectures=arch, downloads=5)
+        code, out, err = run("advise", "--task", "summarization", "--discover", "--top", "300", "--json")
+        assert code == 0, err
+        doc = json.loads(out)
+        listed = {r["hub_id"] for r in doc["recommendations"]} | {r["hub_id"] for r in doc["rejected"]}
+        assert "x/fine" in listed and "x/huge" not in listed
     finally:
         hub.stop()
