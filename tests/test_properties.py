@@ -140,7 +140,7 @@ def run_engine(raw: ScopeInput) -> dict[str, Any]:
     return advise(normalize(raw, cat), cat).to_json()
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=100)
 @given(raw=scope_inputs())
 def test_engine_on_random_scopes(raw: ScopeInput):
     doc = run_engine(raw)
@@ -389,7 +389,7 @@ def fragment_dir():
         yield Path(d)
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=50)
 @given(frag=fragments(), command=st.sampled_from(["advise", "validate", "compare", "estimate", "show"]))
 def test_catalog_fragments_load_or_fail_cleanly(fragment_dir, frag, command):
     suffix, text, valid, broken = frag
@@ -495,7 +495,7 @@ def jobs(draw) -> dict[str, Any]:
     }
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=100)
 @given(job=jobs())
 def test_estimate_job_is_finite_and_non_negative(job):
     result = est.estimate_job(**job)
