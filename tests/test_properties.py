@@ -2,11 +2,13 @@
 
 - Random scopes (every task, alias and accelerator, several tasks at once, unknown-but-valid language
   codes, counts across their whole range): the engine never raises, every number in the advice is
-  finite, ranks run 1..N with scores non-increasing, the same input gives the same JSON, every rejected
-  model has a rule and a reason, and the document validates against its pydantic model and JSON Schema.
+  finite, ranks run 1..N with scores non-increasing (a from-scratch model the verdict favours leads by
+  design), the same input gives the same JSON (in-process and across hash seeds), every rejected model
+  has a rule and a reason, and the document validates against its pydantic model and JSON Schema.
 - Random catalog fragments (valid and subtly invalid model entries, as YAML or JSON files passed with
   --catalog): loading succeeds or raises CatalogError whose lines read ``file:line: field: message``;
-  the commands given such a file exit 0 or 1 with those lines, never anything else.
+  the commands given such a file exit 0 (2 for a combination a command refuses) when it loads and 1
+  with those lines when it does not, never anything else.
 - The estimator on random valid inputs: finite, non-negative figures.
 
 Derandomized (the same examples on every run, so CI is deterministic) and sized to run in seconds.
