@@ -105,3 +105,17 @@ def test_installed_entry_point_from_another_directory(tmp_path):
         env=env,
     )
     assert proc.returncode == 0 and json.loads(proc.stdout)
+
+
+def test_a_closed_output_pipe_is_not_a_failure(tmp_path):
+    exe = shutil.which("whichmodel", path=os.path.dirname(sys.executable)) or shutil.which("whichmodel")
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="80")
+    for args in (["catalog", "list"], ["catalog", "list", "--json"]):
+        proc = subprocess.Popen(
+            [exe, *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        assert proc.stdout is not None and proc.stdout.readline()
+        proc.stdout.close()  # like `| head -1`
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, (args, err)
+        assert b"Traceback" not in err

@@ -24,9 +24,17 @@ def console(stderr: bool = False) -> Console:
     width = None
     if os.environ.get("COLUMNS", "").isdigit():
         width = int(os.environ["COLUMNS"])
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # the reader went away (`| head`): that is not a failure; stop quietly with exit 0
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0)
+
     # markup=False: catalog, Hub and user text is printed as written ("[/bold]" in a note is not a tag);
     # styles are given with Text and style= instead.
-    return Console(stderr=stderr, highlight=False, markup=False, width=width, soft_wrap=False)
+    return _Console(stderr=stderr, highlight=False, markup=False, width=width, soft_wrap=False)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
