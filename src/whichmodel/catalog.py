@@ -26,7 +26,7 @@ from whichmodel.catalog_schema import (
     Task,
     Weights,
 )
-from whichmodel.paths import cache_dir
+from whichmodel.paths import MAX_DOCUMENT_BYTES, cache_dir
 
 CATALOG_SUFFIXES = (".yaml", ".yml", ".json")
 ENV_CATALOG = "WHICHMODEL_CATALOG"
@@ -424,11 +424,9 @@ def _cache_key(files: Sequence[tuple[Path, str]]) -> str | None:
     schema = Path(__file__).with_name("catalog_schema.py")
     for part in (__version__, sys.version, str(_stat(schema)), str(_stat(Path(__file__)))):
         h.update(part.encode() + b"\0")
-    from whichmodel.yamlio import MAX_BYTES
-
     try:
         for path, label in files:
-            if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            if not path.is_file() or path.stat().st_size > MAX_DOCUMENT_BYTES:
                 return None  # a device, pipe or oversized file: no cache; the loader reads it once, bounded
             h.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
     except OSError:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 ENV_CACHE_DIR = "WHICHMODEL_CACHE_DIR"
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024  # the largest catalog or scope file whichmodel reads
 
 
 def cache_dir() -> Path:

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from whichmodel.paths import MAX_DOCUMENT_BYTES
+
 try:  # the C loader is several times faster
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -58,7 +60,7 @@ SafeLoader.add_implicit_resolver(
 )
 
 MAX_NODES = 2_000_000
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = MAX_DOCUMENT_BYTES
 
 
 class DocumentError(Exception):
