@@ -14,6 +14,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/ when imported by a test
+from generated import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "architectures.md"
 BEGIN = "<!-- BEGIN GENERATED: {name} -->"
@@ -114,16 +117,7 @@ def render() -> str:
 
 
 def main() -> int:
-    check = "--check" in sys.argv[1:]
-    new = render()
-    if TARGET.read_text(encoding="utf-8") == new:
-        return 0
-    if check:
-        print(f"stale: {TARGET.relative_to(ROOT)} (run: python scripts/gen_architectures_doc.py)")
-        return 1
-    TARGET.write_text(new, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
-    return 0
+    return write_or_check(TARGET, render(), "gen_architectures_doc.py", "--check" in sys.argv[1:])
 
 
 if __name__ == "__main__":

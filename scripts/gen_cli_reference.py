@@ -14,6 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/ when imported by a test
+from generated import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "cli.md"
 
@@ -132,17 +135,7 @@ def render() -> str:
 
 
 def main() -> int:
-    check = "--check" in sys.argv[1:]
-    new = render()
-    old = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-    if old == new:
-        return 0
-    if check:
-        print(f"stale: {TARGET.relative_to(ROOT)} (run: python scripts/gen_cli_reference.py)")
-        return 1
-    TARGET.write_text(new, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
-    return 0
+    return write_or_check(TARGET, render(), "gen_cli_reference.py", "--check" in sys.argv[1:])
 
 
 if __name__ == "__main__":

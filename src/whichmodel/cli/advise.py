@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from whichmodel.cli import errors, output
-from whichmodel.cli.common import CatalogOpt, load
+from whichmodel.cli.common import CatalogOpt, ExplainOpt, FormatOpt, load
 from whichmodel.cli.scopeargs import (
     DomainOpt,
     DomainTokensOpt,
@@ -59,12 +59,8 @@ def advise(
     json_: Annotated[
         bool, typer.Option("--json", help="Print the advice as JSON (alone on stdout).")
     ] = False,
-    fmt: Annotated[
-        str | None, typer.Option("--format", metavar="FORMAT", help="table, json or markdown.")
-    ] = None,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
-    ] = False,
+    fmt: FormatOpt = None,
+    explain: ExplainOpt = False,
     discover: Annotated[
         bool,
         typer.Option(

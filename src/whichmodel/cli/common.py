@@ -21,6 +21,10 @@ CatalogOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
+FormatOpt = Annotated[str | None, typer.Option("--format", metavar="FORMAT", help="table, json or markdown.")]
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
+]
 
 
 def load(paths: list[Path] | None = None) -> Catalog:

@@ -21,7 +21,7 @@ import typer
 from whichmodel import questions as qs
 from whichmodel.cli import errors, output
 from whichmodel.cli.advise import output_format, run_advice, show
-from whichmodel.cli.common import CatalogOpt, load
+from whichmodel.cli.common import CatalogOpt, ExplainOpt, FormatOpt, load
 from whichmodel.cli.scopeargs import FLAG, build_scope
 
 if TYPE_CHECKING:
@@ -333,12 +333,8 @@ def interview(
     json_: Annotated[
         bool, typer.Option("--json", help="Print the advice as JSON (alone on stdout; questions on stderr).")
     ] = False,
-    fmt: Annotated[
-        str | None, typer.Option("--format", metavar="FORMAT", help="table, json or markdown.")
-    ] = None,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
-    ] = False,
+    fmt: FormatOpt = None,
+    explain: ExplainOpt = False,
 ) -> None:
     """Answer a few questions (Enter accepts each default) and get a recommendation.
 
