@@ -209,9 +209,13 @@ def _one_task(part: str, ctx: Context) -> str:
             return ids[n - 1]
         raise Invalid(f"there is no task number {n}; pick 1 to {len(ids)}")
     try:
-        return ctx.catalog.task(p).id
+        tid = ctx.catalog.task(p).id
     except UnknownName as exc:
         matches = exc.matches
+    else:
+        # keep an alias as typed ("sentiment", "ner"): it says more than the task id (the label set)
+        word = p.lower()
+        return word if word != tid and re.fullmatch(r"[a-z0-9][a-z0-9._+-]*", word) else tid
     words = re.findall(r"[a-z0-9]+", p.lower())
     if len(words) > 1:  # a sentence: look for a task name among its words and word pairs
         found: list[str] = []
@@ -255,8 +259,13 @@ def parse_tasks(text: str, ctx: Context) -> list[str]:
 # -- languages --------------------------------------------------------------------------------------------
 
 
+def _task_ids(ctx: Context) -> set[str]:
+    """The task ids of the answers so far (answers may keep the aliases the user typed)."""
+    return {ctx.catalog.task(t).id for t in ctx.answers.get("tasks") or []}
+
+
 def _languages_default(ctx: Context) -> str:
-    tasks = ctx.answers.get("tasks") or []
+    tasks = _task_ids(ctx)
     if "translation" in tasks:
         return "multi"
     if "code-generation" in tasks:
@@ -283,7 +292,7 @@ def parse_languages(text: str, ctx: Context) -> list[str]:
     if not out:
         raise Invalid("name at least one language (en, fr, ..., code or multi)")
     spoken = [c for c in out if c != "code"]
-    if "translation" in (ctx.answers.get("tasks") or []) and "multi" not in out and len(spoken) < 2:
+    if "translation" in _task_ids(ctx) and "multi" not in out and len(spoken) < 2:
         raise Invalid("translation needs at least two languages (source and target), e.g. en, de; or multi")
     return out
 
