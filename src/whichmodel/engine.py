@@ -52,6 +52,8 @@ ENGINE_ASSUMPTIONS = (
     "Serving: bf16 weights where they fit the serving target, else int8, else int4; KV cache for the longest input"
     f" plus {GENERATED_TOKENS} generated tokens on generative tasks; batch 1.",
     "Continued pre-training: one pass over the in-domain tokens, then fine-tuning on the labelled examples.",
+    f"Training micro-batch: {TRAIN_TOKENS_PER_BATCH} tokens (8 sequences of 512, fewer when longer); micro-batch 1"
+    " with gradient accumulation when that does not fit.",
     "From scratch: the compute-optimal model for the budget has ~20 training tokens per parameter (Chinchilla,"
     " Hoffmann et al. 2022).",
 )
@@ -119,17 +121,34 @@ def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
         tokens = m.params_b * 1e9 * CHINCHILLA_TOKENS_PER_PARAM
     else:
         tokens = est.finetune_tokens(s.examples, tokens_per_example=seq)
-    return est.estimate_job(
+    batch = max(1, TRAIN_TOKENS_PER_BATCH // seq)
+    job = est.estimate_job(
         params=m.params_b * 1e9,
         strategy=strategy,
         accelerator=ctx.train_acc,
         gpus=s.gpus,
         tokens=tokens,
         seq_len=seq,
-        batch=max(1, TRAIN_TOKENS_PER_BATCH // seq),
+        batch=batch,
         model=m,
         model_id=m.id,
     )
+    if not job.fits and batch > 1:
+        # what a practitioner does next: micro-batch 1 with gradient accumulation (same tokens, less memory)
+        small = est.estimate_job(
+            params=m.params_b * 1e9,
+            strategy=strategy,
+            accelerator=ctx.train_acc,
+            gpus=s.gpus,
+            tokens=tokens,
+            seq_len=seq,
+            batch=1,
+            model=m,
+            model_id=m.id,
+        )
+        if small.fits:
+            return small
+    return job
 
 
 def _evaluate(ctx: Context, c: Candidate) -> tuple[float, list[Reason], list[str], tuple[str, str] | None]:
