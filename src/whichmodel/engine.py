@@ -27,7 +27,6 @@ from whichmodel.catalog_schema import FAMILIES, Model
 from whichmodel.rules import (
     CPT_MIN_TOKENS,
     FIT_POINTS,
-    LARGE_MODEL_B,
     PROMPTABLE,
     RULES,
     SMALL_MODEL_B,
@@ -242,7 +241,7 @@ def advise(
         hub = snapshot.get(m.hub_id) if snapshot is not None else None
         strategies = _strategies(scope, m, ctx)
         if not strategies:
-            reason = _no_strategy_reason(scope, m, ctx)
+            reason = _no_strategy_reason(m, ctx)
             rejected.append(
                 Rejected.model_construct(model=m.id, hub_id=m.hub_id, rule=reason[0], reason=reason[1])
             )
@@ -321,7 +320,7 @@ def advise(
     )
 
 
-def _no_strategy_reason(scope: Scope, m: Model, ctx: Context) -> tuple[str, str]:
+def _no_strategy_reason(m: Model, ctx: Context) -> tuple[str, str]:
     # Run the task rule first: it names the most fundamental mismatch.
     c = Candidate(m, "as-is", None, None, None, True)
     out = RULES["task_fit"](ctx, c)
@@ -582,4 +581,4 @@ def _pretrain_recommendation(
     )
 
 
-__all__ = ["LARGE_MODEL_B", "advise", "build_context"]
+__all__ = ["advise", "build_context"]
