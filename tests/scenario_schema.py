@@ -12,25 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from contract import CONTRACT_ACCELERATORS, CONTRACT_TASKS
+
 FAMILIES = ("encoder-only", "decoder-only", "encoder-decoder")
 STRATEGIES = ("as-is", "full-finetune", "lora", "qlora", "pretrain", "continued-pretraining")
-TASKS = (
-    "text-classification",
-    "token-classification",
-    "question-answering",
-    "table-question-answering",
-    "zero-shot-classification",
-    "translation",
-    "summarization",
-    "feature-extraction",
-    "sentence-similarity",
-    "text-ranking",
-    "text-generation",
-    "fill-mask",
-    "text2text-generation",
-    "chat",
-    "code-generation",
-)
+TASKS = CONTRACT_TASKS
 # Aliases the contract names explicitly ("aliases people type").
 TASK_ALIASES = {
     "ner": "token-classification",
@@ -41,24 +27,7 @@ TASK_ALIASES = {
     "semantic-search": "sentence-similarity",
     "rerank": "text-ranking",
 }
-ACCELERATORS = (
-    "t4",
-    "v100-16gb",
-    "v100-32gb",
-    "a10g",
-    "l4",
-    "l40s",
-    "rtx-a6000",
-    "rtx-3090",
-    "rtx-4090",
-    "a100-40gb",
-    "a100-80gb",
-    "h100-80gb",
-    "h100-pcie",
-    "h200",
-    "b200",
-    "mi300x",
-)
+ACCELERATORS = CONTRACT_ACCELERATORS
 SERVE_TARGETS = (*ACCELERATORS, "cpu", "edge")
 SCOPE_KEYS = (
     "tasks",

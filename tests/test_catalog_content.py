@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from contract import CONTRACT_ACCELERATORS, CONTRACT_TASKS
 from whichmodel.catalog import bundled_dir, load_catalog
 from whichmodel.catalog_schema import FAMILIES, CatalogFile
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILES = sorted((bundled_dir() / "models").glob("*.yaml"))
 
-# The contract's task ids (design.md, "Vocabularies").
-CONTRACT_TASKS = (
-    "text-classification", "token-classification", "question-answering", "table-question-answering",
-    "zero-shot-classification", "translation", "summarization", "feature-extraction", "sentence-similarity",
-    "text-ranking", "text-generation", "fill-mask", "text2text-generation", "chat", "code-generation",
-)  # fmt: skip
 
 # Hugging Face NLP tasks whose task pages recommend ready checkpoints: each must have at least one `variant: task`
 # model in the catalog. (chat, code-generation and text-generation are covered by instruct models instead.)
@@ -59,10 +54,6 @@ READDED = (
     "opus-mt-en-fr", "led-base-16384",
 )  # fmt: skip
 
-CONTRACT_ACCELERATORS = (
-    "t4", "v100-16gb", "v100-32gb", "a10g", "l4", "l40s", "rtx-a6000", "rtx-3090", "rtx-4090", "a100-40gb",
-    "a100-80gb", "h100-80gb", "h100-pcie", "h200", "b200", "mi300x",
-)  # fmt: skip
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -6,27 +6,9 @@ import json
 
 import pytest
 
+from contract import CONTRACT_ACCELERATORS
 from whichmodel import estimator as E
 from whichmodel.catalog import load_catalog
-
-CONTRACT_ACCELERATORS = (
-    "t4",
-    "v100-16gb",
-    "v100-32gb",
-    "a10g",
-    "l4",
-    "l40s",
-    "rtx-a6000",
-    "rtx-3090",
-    "rtx-4090",
-    "a100-40gb",
-    "a100-80gb",
-    "h100-80gb",
-    "h100-pcie",
-    "h200",
-    "b200",
-    "mi300x",
-)
 
 
 def _json(run, *args):

@@ -120,34 +120,25 @@ def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
         tokens = m.params_b * 1e9 * CHINCHILLA_TOKENS_PER_PARAM
     else:
         tokens = est.finetune_tokens(s.examples, tokens_per_example=seq)
-    batch = max(1, TRAIN_TOKENS_PER_BATCH // seq)
-    job = est.estimate_job(
-        params=m.params_b * 1e9,
-        strategy=strategy,
-        accelerator=ctx.train_acc,
-        gpus=s.gpus,
-        tokens=tokens,
-        seq_len=seq,
-        batch=batch,
-        model=m,
-        model_id=m.id,
-    )
-    if not job.fits and batch > 1:
-        # what a practitioner does next: micro-batch 1 with gradient accumulation (same tokens, less memory)
-        small = est.estimate_job(
+    jobs = []
+    # the default micro-batch, then what a practitioner does next: micro-batch 1 with gradient accumulation
+    # (same tokens, less memory); when neither fits, the default's figures are the ones reported
+    for batch in dict.fromkeys((max(1, TRAIN_TOKENS_PER_BATCH // seq), 1)):
+        job = est.estimate_job(
             params=m.params_b * 1e9,
             strategy=strategy,
             accelerator=ctx.train_acc,
             gpus=s.gpus,
             tokens=tokens,
             seq_len=seq,
-            batch=1,
+            batch=batch,
             model=m,
             model_id=m.id,
         )
-        if small.fits:
-            return small
-    return job
+        if job.fits:
+            return job
+        jobs.append(job)
+    return jobs[0]
 
 
 def _evaluate(ctx: Context, c: Candidate) -> tuple[float, list[Reason], list[str], tuple[str, str] | None]:

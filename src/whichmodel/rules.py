@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from whichmodel.catalog import Catalog
@@ -40,21 +41,10 @@ FIXED_LABELS = {"label", "tags"}  # task outputs where a checkpoint is tied to t
 
 def _same_labels(ctx: Context, c: Candidate) -> bool:
     """Whether a task checkpoint's label set can be the user's: no fixed labels, or the user's words name it."""
-    if not any(t.output in FIXED_LABELS for t in ctx.tasks) or "zero-shot-classification" in c.model.tasks:
+    if not ctx.fixed_labels or "zero-shot-classification" in c.model.tasks:
         return True
     text = f"{c.model.id} {c.model.hub_id} {c.model.ready_for or ''}".lower()
-    return any(h in text for h in _hints(ctx))
-
-
-def _hints(ctx: Context) -> list[str]:
-    """Words the user gave that say more than the task id (``sentiment`` for text-classification)."""
-    generic = {w for t in ctx.tasks for w in t.id.split("-")} | {"text", "analysis", "detection"}
-    out: list[str] = []
-    for word in ctx.scope.task_words:
-        for part in word.replace("_", "-").split("-"):
-            if len(part) >= 3 and part not in generic and part not in out:
-                out.append(part)
-    return out
+    return any(h in text for h in ctx.hints)
 
 
 # Tasks an instruction-tuned generative model can do by prompting alone (zero or few shot).
@@ -103,6 +93,22 @@ class Context:
     weights: dict[str, float]
     snapshot: Any = None  # whichmodel.hub_snapshot.Snapshot, when one exists
     now: Any = None  # datetime, for staleness
+
+    @cached_property
+    def fixed_labels(self) -> bool:
+        """Whether a task's checkpoints are tied to the label set they were trained on (classes, tags)."""
+        return any(t.output in FIXED_LABELS for t in self.tasks)
+
+    @cached_property
+    def hints(self) -> list[str]:
+        """Words the user gave that say more than the task id (``sentiment`` for text-classification)."""
+        generic = {w for t in self.tasks for w in t.id.split("-")} | {"text", "analysis", "detection"}
+        out: list[str] = []
+        for word in self.scope.task_words:
+            for part in word.replace("_", "-").split("-"):
+                if len(part) >= 3 and part not in generic and part not in out:
+                    out.append(part)
+        return out
 
 
 @dataclass
@@ -162,13 +168,13 @@ def ready_checkpoint(ctx: Context, c: Candidate) -> Outcome:
             ready = f" ({c.model.ready_for})" if c.model.ready_for else ""
             if n >= PLENTY_EXAMPLES:
                 return Points(0.3, f"a ready checkpoint{ready}; with {n:,} labels, fine-tuning may beat it")
-            fixed = any(t.output in FIXED_LABELS for t in ctx.tasks)
+            fixed = ctx.fixed_labels
             any_labels = "zero-shot-classification" in c.model.tasks
-            hints = _hints(ctx)
             if fixed and not any_labels:
-                text = f"{c.model.id} {c.model.hub_id} {c.model.ready_for or ''}".lower()
-                if hints and any(h in text for h in hints):
-                    return Points(1.0, f"a checkpoint already trained for {'/'.join(hints)}{ready}; use it")
+                if _same_labels(ctx, c):
+                    return Points(
+                        1.0, f"a checkpoint already trained for {'/'.join(ctx.hints)}{ready}; use it"
+                    )
                 return Points(
                     0.4,
                     f"a ready checkpoint{ready}: right only if those are your labels",
