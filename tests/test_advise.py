@@ -86,7 +86,7 @@ def test_scope_file_and_flag_override(run, tmp_path):
     [
         (("advise",), "no task given"),
         (("advise", "--task", "sumarize"), "closest"),
-        (("advise", "--task", "qa", "--examples", "-5"), "--examples"),
+        (("advise", "--task", "qa", "--examples", "-5"), "--examples: must be at least 0 (got '-5')"),
         (("advise", "--task", "qa", "--gpu-hours", "lots"), "--gpu-hours"),
         (("advise", "--task", "qa", "--gpu", "a1000"), "unknown accelerator"),
         (("advise", "--task", "qa", "--serve", "toaster"), "unknown serving target"),

@@ -5,6 +5,7 @@ Every problem is collected (not just the first) and reported as ``file:line: fie
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -200,7 +201,7 @@ class Catalog:
     serving: dict[str, ServingTarget] = field(default_factory=dict)
     licenses: dict[str, License] = field(default_factory=dict)
     weights: Weights | None = None
-    weights_file: str | None = None
+    weights_origin: tuple[str, Path | None] | None = None  # (file label, path) of the last `weights:` section
     files: list[str] = field(default_factory=list)
     origin: dict[str, tuple[str, Path | None, int]] = field(
         default_factory=dict
@@ -221,7 +222,7 @@ class Catalog:
                 if section == "models":
                     self.origin[key] = (source, path, i)
         if doc.weights is not None:
-            self.weights_file = source
+            self.weights_origin = (source, path)
             merged = dict(self.weights.rules) if self.weights else {}
             merged.update(doc.weights.rules)
             self.weights = Weights(rules=merged, sources=doc.weights.sources)
@@ -272,9 +273,12 @@ class Catalog:
                 if name not in RULES:
                     hint = _closest(name, list(RULES))
                     extra = f" (did you mean {hint[0]!r}?)" if hint else f"; known: {', '.join(RULES)}"
-                    add(
-                        self.weights_file or bundled, f"weights.rules.{name}", f"unknown rule {name!r}{extra}"
-                    )
+                    label, wpath = self.weights_origin or (bundled, None)
+                    line = None
+                    if wpath is not None:
+                        with contextlib.suppress(yamlio.DocumentError):
+                            line = yamlio.line_of(yamlio.read_text(wpath), ("weights", "rules", name))
+                    add(label, f"weights.rules.{name}", f"unknown rule {name!r}{extra}", line)
         missing = [f for f in FAMILIES if f not in self.architectures]
         if self.architectures and missing:
             add(
