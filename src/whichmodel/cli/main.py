@@ -1,8 +1,26 @@
-"""Entry point: runs the Typer app and turns every failure into one line on stderr and an exit code."""
+"""Entry point: runs the Typer app and turns every failure into one line on stderr and an exit code.
+
+Ctrl-C exits 130 with "Interrupted." from the first instant: until :func:`main` has entered its ``try``
+(the imports of Typer, pydantic and the command take a few hundred milliseconds), a SIGINT handler
+installed when this module is imported ends the process at once, before any traceback can be printed.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+
+
+def _interrupted_early(signum: int, frame: object) -> None:  # pragma: no cover - timing dependent
+    try:
+        os.write(2, b"Interrupted.\n")
+    finally:
+        os._exit(130)
+
+
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when the caller chose otherwise
+    signal.signal(signal.SIGINT, _interrupted_early)
 
 
 def typer_abort() -> type[BaseException]:
@@ -13,7 +31,19 @@ def typer_abort() -> type[BaseException]:
     return Abort
 
 
+def _interrupted() -> None:
+    sys.stderr.write("Interrupted.\n")
+    sys.exit(130)
+
+
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main(argv)
+    except KeyboardInterrupt:
+        _interrupted()
+
+
+def _main(argv: list[str] | None) -> None:
     try:  # Typer >= 0.29 vendors click as typer._click
         from typer._click import exceptions as click
     except ImportError:  # pragma: no cover - older Typer
@@ -24,6 +54,9 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     command = build_command(args)
+    if signal.getsignal(signal.SIGINT) is _interrupted_early:
+        # from here on Ctrl-C raises KeyboardInterrupt (prompts and the Hub commands handle it)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         rv = command.main(args=args, prog_name="whichmodel", standalone_mode=False)
     except errors.CliError as exc:
@@ -41,14 +74,12 @@ def main(argv: list[str] | None = None) -> None:
         errors.report_text(exc.format_message(), f"Run `{where} --help` for the options")
         sys.exit(errors.USAGE)
     except (errors.Interrupted, typer_abort()):
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(130)
+        _interrupted()
     except click.ClickException as exc:
         errors.report_text(exc.format_message())
         sys.exit(exc.exit_code or errors.RUNTIME)
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(130)
+        _interrupted()
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # the last line of defence: never a traceback unless debugging
@@ -59,4 +90,6 @@ def main(argv: list[str] | None = None) -> None:
             "Please report it; run with WHICHMODEL_DEBUG=1 for the traceback",
         )
         sys.exit(errors.RUNTIME)
+    if rv == 130:  # Typer turned a Ctrl-C into exit code 130 without a word
+        _interrupted()
     sys.exit(rv if isinstance(rv, int) else 0)
