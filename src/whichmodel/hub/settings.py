@@ -74,7 +74,7 @@ def _seconds(name: str, default: float) -> float:
     if not (0 < value <= MAX_SECONDS):
         raise HubError(
             "setting",
-            f"{name} must be a number of seconds above 0 and at most {MAX_SECONDS:g}, not {_shown(raw)!r}",
+            f"{name} must be a positive number of seconds (at most {MAX_SECONDS:g}), not {_shown(raw)!r}",
         )
     return value
 
