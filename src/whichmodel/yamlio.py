@@ -185,7 +185,7 @@ def check_nodes(root: Any, limit: int = MAX_NODES) -> None:
         total = 1
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == "<<" and k.style is None:
+                if isinstance(k, yaml.ScalarNode) and k.value == "<<" and not k.style:  # plain, not quoted
                     raise DocumentError(Path("."), _MERGE_MESSAGE, k.start_mark.line + 1)
                 total += size(k, depth + 1) + size(v, depth + 1)
         elif isinstance(node, yaml.SequenceNode):
