@@ -19,6 +19,7 @@ from whichmodel.catalog_schema import (
     Accelerator,
     Architecture,
     CatalogFile,
+    Language,
     License,
     Model,
     ServingTarget,
@@ -250,6 +251,7 @@ class Catalog:
     accelerators: dict[str, Accelerator] = field(default_factory=dict)
     serving: dict[str, ServingTarget] = field(default_factory=dict)
     licenses: dict[str, License] = field(default_factory=dict)
+    languages: dict[str, Language] = field(default_factory=dict)
     weights: Weights | None = None
     weights_origin: tuple[str, Path | None] | None = None  # (file label, path) of the last `weights:` section
     files: list[str] = field(default_factory=list)
@@ -383,6 +385,11 @@ class Catalog:
             if hub in hub_seen and hub_seen[hub] != key:
                 model_problem(key, "hub_id", f"hub id {m.hub_id!r} is also used by model {hub_seen[hub]!r}")
             hub_seen.setdefault(hub, key)
+        from whichmodel.catalog_checks import knowledge_problems
+
+        bundled_root = bundled_dir().resolve()
+        for key, sub, message in knowledge_problems(self, _is_bundled=lambda k: _from(self, k, bundled_root)):
+            model_problem(key, sub, message)
         for a in self.architectures.values():
             if a.pretrain_template and a.pretrain_template.lower() not in self.models:
                 add(
@@ -416,6 +423,17 @@ class Catalog:
                 "accelerator", name, _closest(_norm(name), list(self._accel_index), map_to=self._accel_index)
             )
         return self.accelerators[aid]
+
+
+def _from(cat: Catalog, key: str, root: Path) -> bool:
+    """Whether model ``key`` comes from a file of the bundled catalog (whose knowledge fields are required)."""
+    _label, path, _i = cat.origin.get(key, ("", None, 0))
+    if path is None:
+        return False
+    try:
+        return path.resolve().is_relative_to(root)
+    except OSError:
+        return False
 
 
 def _norm(name: str) -> str:
