@@ -429,3 +429,14 @@ def test_ctrl_c_during_a_hub_request_says_interrupted(hub, tmp_path):
     p.send_signal(signal.SIGINT)
     _out, err = p.communicate(timeout=15)
     assert p.returncode == 130 and err.strip() == "Interrupted." and "Traceback" not in err
+
+
+def test_bidi_controls_in_a_card_are_not_printed(run, hub):
+    """D5: a card paragraph with U+202E (or an escape sequence) is printed without it, in text and JSON."""
+    hub.add(
+        "org/bidi", readme="---\nlicense: mit\n---\n\nThis card says safe \u202eevil\x1b[2J words here.\n"
+    )
+    for args in (("hub", "card", "org/bidi"), ("hub", "card", "org/bidi", "--json")):
+        code, out, err = run(*args)
+        assert code == 0, err
+        assert "\u202e" not in out and "\x1b" not in out and "evil" in out
