@@ -420,6 +420,7 @@ class Serving:
     usd_per_million_tokens: float | None
     aggregate_tokens_per_s: float | None = None
     notes: tuple[Note, ...] = field(default=(), repr=False)
+    usd_per_million_input_tokens: float | None = None
 
     @property
     def assumptions(self) -> tuple[str, ...]:
@@ -433,6 +434,7 @@ class Serving:
             "max_concurrent": self.max_concurrent,
             "usd_per_million_tokens": _sig(self.usd_per_million_tokens, 4),
             "aggregate_tokens_per_s": _sig(self.aggregate_tokens_per_s, 4),
+            "usd_per_million_input_tokens": _sig(self.usd_per_million_input_tokens, 4),
             "runtime": self.runtime,
             "dtype": self.dtype,
             "input_tokens": self.input_tokens,
@@ -911,8 +913,16 @@ def training_memory(
     return _memory(weights, grads, opt, act, 0.0, FRAMEWORK_OVERHEAD_GB, offloaded)
 
 
-def usable_memory_gb(accelerator: Accelerator) -> float:
-    """What a job may use on one GPU, in GB (1e9 bytes): the vendor's binary GB x the usable fraction."""
+def is_gpu(target: Accelerator | ServingTarget) -> bool:
+    """An accelerator (GPU, TPU, Apple silicon) rather than a CPU or edge serving target."""
+    return hasattr(target, "bf16_tflops")
+
+
+def usable_memory_gb(accelerator: Accelerator | ServingTarget) -> float:
+    """What a job may use on one GPU, in GB (1e9 bytes): the vendor's binary GB x the usable fraction. A CPU
+    or edge serving target gives the memory a model may use there directly (GB)."""
+    if not is_gpu(accelerator):
+        return float(accelerator.memory_gb)
     return accelerator.memory_gb * GIB / GB * USABLE_MEMORY_FRACTION
 
 
@@ -1102,9 +1112,9 @@ def finetune_tokens(
 # --- the job, in stages: spec -> shape -> memory -> capacity -> compute -> cost ------------------------------
 
 
-def _default_dtype(strategy: str, accelerator: Accelerator) -> str:
-    if strategy == "qlora":
-        return "int4"
+def _default_dtype(strategy: str, accelerator: Accelerator | ServingTarget) -> str:
+    if strategy == "qlora" or not is_gpu(accelerator):
+        return "int4"  # CPU and edge: 4-bit GGUF, how llama.cpp and Ollama ship models
     return "bf16" if accelerator.bf16_supported else "fp16"
 
 
@@ -1159,6 +1169,10 @@ class JobSpec:
     stack: str
     model_id: str | None
     family: str | None
+    input_tokens: int = SERVE_INPUT_TOKENS
+    output_tokens: int = SERVE_OUTPUT_TOKENS
+    concurrency: int = SERVE_CONCURRENCY
+    runtime: str | None = None
 
     @property
     def training(self) -> bool:
@@ -1186,10 +1200,22 @@ def job_spec(
     optimizer: str | None = None,
     offload: str = "none",
     stack: str = "trainer",
+    input_tokens: int = SERVE_INPUT_TOKENS,
+    output_tokens: int = SERVE_OUTPUT_TOKENS,
+    concurrency: int = SERVE_CONCURRENCY,
+    runtime: str | None = None,
 ) -> JobSpec:
     """Validate a job's inputs once (stage 1): readable EstimateErrors for anything out of range."""
     params = _positive("params", params)
     strategy = normalize_strategy(strategy)
+    if not is_gpu(accelerator) and strategy not in NO_TRAINING:
+        raise EstimateError(
+            f"{accelerator.id} is a serving target: it runs inference only; train on a GPU (--gpu a100-80gb)"
+        )
+    input_tokens = int(_positive("input_tokens", input_tokens, integer=True))
+    output_tokens = int(_positive("output_tokens", output_tokens, integer=True))
+    concurrency = int(_positive("concurrency", concurrency, integer=True))
+    runtime = normalize_runtime(runtime) if runtime is not None else None
     gpus = int(_positive("gpus", gpus, integer=True))
     seq_len = int(_positive("seq_len", seq_len, integer=True))
     batch = int(_positive("batch", batch, integer=True))
@@ -1211,7 +1237,7 @@ def job_spec(
     return JobSpec(
         params, strategy, accelerator, gpus, tokens, seq_len, batch, dtype, model,
         bool(gradient_checkpointing), bool(flash_attention), lora_fraction, lora_rank, lora_targets,
-        optimizer, offload, stack, model_id, family,
+        optimizer, offload, stack, model_id, family, input_tokens, output_tokens, concurrency, runtime,
     )  # fmt: skip
 
 
@@ -1228,6 +1254,7 @@ def memory_stage(spec: JobSpec, shape: Shape) -> tuple[Memory, float | None, lis
             batch=spec.batch,
             family=fam,
             flash_attention=spec.flash_attention,
+            overhead_gb=FRAMEWORK_OVERHEAD_GB if is_gpu(spec.accelerator) else 0.0,
         )
         notes.append(Note("Weights: {:g} bytes per parameter ({})", (DTYPE_BYTES[spec.dtype], spec.dtype)))
         if fam == "encoder-only":
@@ -1396,6 +1423,14 @@ def capacity_stage(spec: JobSpec, memory: Memory) -> tuple[Capacity, list[Note]]
     """Stage 4: usable memory per GPU, the fewest GPUs that hold the job, and the verdict."""
     acc = spec.accelerator
     usable = usable_memory_gb(acc)
+    if not is_gpu(acc):
+        needed = 1 if memory.total <= usable else None
+        notes = [
+            Note(
+                "{}: {:g} GB for the model (the catalog's serving profile); no CUDA context", (acc.id, usable)
+            )
+        ]
+        return Capacity(usable, needed, needed is not None, memory.total), notes
     notes = [
         Note(
             "Framework overhead {:.2f} GB per GPU (CUDA context and kernels; transformers' model memory anatomy: "
@@ -1595,7 +1630,7 @@ def estimate_spec(spec: JobSpec) -> JobEstimate:
     """Run the stages over a validated job spec."""
     shape = model_shape(spec.params, spec.model, spec.family)
     notes: list[Note] = []
-    if spec.dtype == "bf16" and not spec.accelerator.bf16_supported:
+    if spec.dtype == "bf16" and is_gpu(spec.accelerator) and not spec.accelerator.bf16_supported:
         notes.append(
             Note(
                 "{} has no bf16: fp16 mixed precision is assumed (same memory and speed)",
@@ -1613,6 +1648,20 @@ def estimate_spec(spec: JobSpec) -> JobEstimate:
     notes += comp_notes
     cost, cost_notes = cost_stage(spec, comp)
     notes += cost_notes
+    serving = None
+    if not spec.training:
+        serving = estimate_serving(
+            params=spec.params,
+            target=spec.accelerator,
+            model=spec.model,
+            family=spec.family,
+            dtype=spec.dtype,
+            gpus=spec.gpus,
+            input_tokens=spec.input_tokens,
+            output_tokens=spec.output_tokens,
+            concurrency=spec.concurrency,
+            runtime=spec.runtime,
+        )
     numbers = [memory.total, comp.flops, comp.gpu_hours, cost]
     if any(x is not None and not math.isfinite(x) for x in numbers):
         raise EstimateError("The job is too large to estimate (a figure overflows); check the sizes")
@@ -1647,6 +1696,7 @@ def estimate_spec(spec: JobSpec) -> JobEstimate:
         lora_rank=(spec.lora_rank or LORA_RANK)
         if spec.strategy in ADAPTERS and spec.lora_fraction is None
         else None,
+        serving=serving,
     )
 
 
@@ -1736,9 +1786,11 @@ def estimate_serving(
     input_tokens = int(_positive("input_tokens", input_tokens, integer=True))
     output_tokens = int(_positive("output_tokens", output_tokens, integer=True))
     concurrency = int(_positive("concurrency", concurrency, integer=True))
-    on_gpu = hasattr(target, "bf16_tflops")
-    runtime = normalize_runtime(runtime) if runtime is not None else ("vllm" if on_gpu else "llama.cpp")
+    on_gpu = is_gpu(target)
     shape = model_shape(params, model, family)
+    if runtime is None:  # vLLM serves decoders; encoders and encoder-decoders run in transformers
+        runtime = "llama.cpp" if not on_gpu else "vllm" if shape.family == "decoder-only" else "transformers"
+    runtime = normalize_runtime(runtime)
     notes: list[Note] = []
     target_id = getattr(target, "id", "device")
     if on_gpu:
@@ -1802,9 +1854,11 @@ def estimate_serving(
     conc = min(concurrency, max_conc)
     if conc < concurrency:
         notes.append(Note("Only {:,} sequences fit in the KV cache: speeds at {:,}", (max_conc, conc)))
-    layers = shape.layers * shape.stacks
+    # a decoding step runs the decoder: all of a decoder-only model, the decoder stack of an encoder-decoder
+    layers = shape.layers
+    step_params = active / shape.stacks
     per_layer = LAYER_OVERHEAD_S[runtime]
-    read_active = _weight_bytes(min(params, active * conc), dtype, runtime)
+    read_active = _weight_bytes(min(params / shape.stacks, step_params * conc), dtype, runtime)
     step_mem = (read_active + conc * kv_token * (input_tokens + output_tokens / 2)) / (
         bandwidth * 1e9 * DECODE_BANDWIDTH_EFFICIENCY
     )
@@ -1813,7 +1867,7 @@ def estimate_serving(
         notes.append(
             Note("bitsandbytes {} layers: +{:.2g} ms per layer per step", (dtype, BNB_LAYER_OVERHEAD_S * 1e3))
         )
-    step_compute = (2 * active * conc / peak) if peak > 0 else 0.0
+    step_compute = (2 * step_params * conc / peak) if peak > 0 else 0.0
     step = max(step_mem, step_compute) + layers * per_layer
     decode = 1 / step
     notes.append(
@@ -1824,11 +1878,14 @@ def estimate_serving(
         )
     )
     if peak > 0:
+        encoder_params = active / shape.stacks if shape.family == "encoder-decoder" else active
         prefill_flops = (
-            2 * active + 4 * layers * shape.hidden * input_tokens / 2
+            2 * encoder_params + 4 * layers * shape.hidden * input_tokens / 2
         )  # + attention over the prompt
-        prefill = peak / prefill_flops
-        ttft = input_tokens / prefill + layers * per_layer + step
+        # one request's prompt in one pass (the encoder's, for an encoder-decoder): compute plus launch costs
+        pass_s = input_tokens * prefill_flops / peak + shape.layers * shape.stacks * per_layer
+        prefill = input_tokens / pass_s
+        ttft = pass_s + step
         notes.append(
             Note("Prefill: 2·N FLOPs per input token at {:g} of peak (compute-bound)", (PREFILL_MFU,))
         )
@@ -1839,7 +1896,9 @@ def estimate_serving(
                 "No compute figure for {}: prefill speed and time to first token not estimated", (target_id,)
             )
         )
-    usd = None
+    usd = usd_in = None
+    if price is not None and prefill:
+        usd_in = price / 3600 / prefill * 1e6
     if price is not None:
         busy = ((input_tokens / prefill) if prefill else 0.0) + output_tokens * step / conc
         usd = price / 3600 * busy / output_tokens * 1e6
@@ -1864,4 +1923,5 @@ def estimate_serving(
         usd,
         decode * conc,
         tuple(notes),
+        usd_in,
     )
