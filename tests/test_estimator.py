@@ -162,9 +162,14 @@ def test_mfu_by_situation():
     assert 0.28 < E.mfu_for("pretrain", 70e9, H100) < 0.35
     # the optimized stack is faster; short micro-batches are slower
     assert E.mfu_for("lora", 8e9, stack="optimized") == pytest.approx(2.0 * E.mfu_for("lora", 8e9))
-    assert E.mfu_for("lora", 8e9, tokens_per_micro_batch=256) < E.mfu_for("lora", 8e9, tokens_per_micro_batch=2048)
+    assert E.mfu_for("lora", 8e9, tokens_per_micro_batch=256) < E.mfu_for(
+        "lora", 8e9, tokens_per_micro_batch=2048
+    )
     # the Trainer loses more on small models than the packed stacks MosaicML measured
-    assert E.mfu_for("full-finetune", 1e8) / E.mfu_for("full-finetune") < E.mfu_for("pretrain", 1e8) / E.MFU_PRETRAIN
+    assert (
+        E.mfu_for("full-finetune", 1e8) / E.mfu_for("full-finetune")
+        < E.mfu_for("pretrain", 1e8) / E.MFU_PRETRAIN
+    )
     # LoRA runs about 1.33x faster than full fine-tuning (LoRA paper: 1.25x), QLoRA slower than LoRA by its
     # dequantisation, which matters less as micro-batches grow
     full = E.estimate_job(params=7e9, strategy="full-finetune", accelerator=A100, tokens=1e9)
@@ -173,13 +178,24 @@ def test_mfu_by_situation():
     assert full.gpu_hours / lora.gpu_hours == pytest.approx(4 / 3)
     assert qlora.gpu_hours > lora.gpu_hours
     long = E.estimate_job(params=7e9, strategy="qlora", accelerator=A100, tokens=1e9, seq_len=8192, batch=1)
-    long_lora = E.estimate_job(params=7e9, strategy="lora", accelerator=A100, tokens=1e9, seq_len=8192, batch=1)
+    long_lora = E.estimate_job(
+        params=7e9, strategy="lora", accelerator=A100, tokens=1e9, seq_len=8192, batch=1
+    )
     assert long.gpu_hours / long_lora.gpu_hours < qlora.gpu_hours / lora.gpu_hours
 
 
 def test_stack_and_loss_memory():
-    llama = model(layers=32, hidden_size=4096, heads=32, kv_heads=8, head_dim=128, vocab_size=128256, params_b=8)
-    kw = {"params": 8e9, "strategy": "qlora", "accelerator": A100, "model": llama, "seq_len": 8192, "batch": 1}
+    llama = model(
+        layers=32, hidden_size=4096, heads=32, kv_heads=8, head_dim=128, vocab_size=128256, params_b=8
+    )
+    kw = {
+        "params": 8e9,
+        "strategy": "qlora",
+        "accelerator": A100,
+        "model": llama,
+        "seq_len": 8192,
+        "batch": 1,
+    }
     plain = E.estimate_job(**kw)
     fused = E.estimate_job(stack="optimized", **kw)
     # the unfused loss holds 16 bytes per token per vocabulary entry: 2 MB per token at 128k
@@ -232,7 +248,9 @@ def test_optimizers_and_offload():
 
 
 def test_lora_rank_and_targets():
-    llama = model(layers=32, hidden_size=4096, heads=32, kv_heads=8, head_dim=128, vocab_size=128256, params_b=8)
+    llama = model(
+        layers=32, hidden_size=4096, heads=32, kv_heads=8, head_dim=128, vocab_size=128256, params_b=8
+    )
     shape = E.model_shape(8e9, llama)
     assert shape.gated and 13000 < shape.ff < 15000  # Llama 3 8B: 14,336
     # r x (d_in + d_out) summed over q, k, v, o, gate, up, down, per layer
@@ -253,7 +271,9 @@ def test_fp32_is_slower_and_no_peak_means_no_hours():
         card = CAT.accelerator(gpu)
         assert card.tf32 is False and card.fp32_tflops
         half = E.estimate_job(params=1e9, strategy="full-finetune", accelerator=card, tokens=1e9)
-        full = E.estimate_job(params=1e9, strategy="full-finetune", accelerator=card, tokens=1e9, dtype="fp32")
+        full = E.estimate_job(
+            params=1e9, strategy="full-finetune", accelerator=card, tokens=1e9, dtype="fp32"
+        )
         assert full.gpu_hours == pytest.approx(1e9 * 6e9 / (card.fp32_tflops * 1e12 * E.FP32_SIMT_MFU) / 3600)
         assert full.gpu_hours > 2 * half.gpu_hours
         assert any("has no TF32" in a for a in full.assumptions)
@@ -584,3 +604,88 @@ def test_properties(params, tokens, strategy, gpus, seq, batch):
     if job.training:
         assert job.gpu_hours > 0 and bigger.gpu_hours > job.gpu_hours
     json.dumps(job.to_json(), allow_nan=False)
+
+
+# --- serving ---------------------------------------------------------------------------------------------
+
+
+def test_serving_decode_is_bandwidth_bound():
+    llama = model(
+        layers=32, hidden_size=4096, heads=32, kv_heads=8, head_dim=128, vocab_size=128256, params_b=8
+    )
+    s = E.estimate_serving(params=8e9, target=H100, model=llama, input_tokens=512, output_tokens=256)
+    assert s.runtime == "vllm" and s.concurrency == 1
+    kv = 2 * 32 * 8 * 128 * 2 * (512 + 128)
+    assert s.decode_tokens_per_s == pytest.approx(3350e9 * E.DECODE_BANDWIDTH_EFFICIENCY / (16e9 + kv))
+    # int4 reads a quarter of the bytes; more bandwidth decodes faster; eager PyTorch pays per layer
+    q = E.estimate_serving(params=8e9, target=H100, model=llama, dtype="int4")
+    assert 3 < q.decode_tokens_per_s / s.decode_tokens_per_s < 4
+    a100 = E.estimate_serving(params=8e9, target=CAT.accelerator("a100-40gb"), model=llama)
+    assert a100.decode_tokens_per_s < s.decode_tokens_per_s
+    hf = E.estimate_serving(params=8e9, target=H100, model=llama, runtime="transformers")
+    assert 1 / hf.decode_tokens_per_s - 1 / s.decode_tokens_per_s == pytest.approx(32 * 0.7e-3)
+    # prefill is compute-bound, far faster per token than decoding
+    assert s.prefill_tokens_per_s > 100 * s.decode_tokens_per_s
+    assert s.time_to_first_token_s == pytest.approx(512 / s.prefill_tokens_per_s + 1 / s.decode_tokens_per_s)
+
+
+def test_serving_concurrency_and_cost():
+    llama = model(
+        layers=32, hidden_size=4096, heads=32, kv_heads=8, head_dim=128, vocab_size=128256, params_b=8
+    )
+    one = E.estimate_serving(params=8e9, target=H100, model=llama)
+    many = E.estimate_serving(params=8e9, target=H100, model=llama, concurrency=64)
+    # the KV cache bounds how many sequences run together
+    room = E.usable_memory_gb(H100) * 1e9 - 16e9 - E.FRAMEWORK_OVERHEAD_GB * 1e9
+    assert one.max_concurrent == pytest.approx(room / (2 * 32 * 8 * 128 * 2 * 768), rel=0.01)
+    assert many.decode_tokens_per_s < one.decode_tokens_per_s < many.aggregate_tokens_per_s
+    assert many.usd_per_million_tokens < one.usd_per_million_tokens / 10
+    capped = E.estimate_serving(params=8e9, target=H100, model=llama, concurrency=10**6)
+    assert capped.concurrency == capped.max_concurrent < 10**6
+    # cost: the GPU's price over the tokens it generates, prefill included
+    busy = 512 / one.prefill_tokens_per_s + 256 / one.decode_tokens_per_s
+    assert one.usd_per_million_tokens == pytest.approx(H100.usd_per_hour / 3600 * busy / 256 * 1e6)
+    too_big = E.estimate_serving(params=400e9, target=H100)
+    assert too_big.max_concurrent == 0 and too_big.decode_tokens_per_s is None
+
+
+def test_serving_on_cpu_and_edge():
+    cpu, edge = CAT.serving["cpu"], CAT.serving["edge"]
+    c = E.estimate_serving(params=1e9, target=cpu, dtype="int4")
+    e = E.estimate_serving(params=1e9, target=edge, dtype="int4")
+    assert c.runtime == e.runtime == "llama.cpp" and c.usd_per_million_tokens is None
+    assert c.decode_tokens_per_s > e.decode_tokens_per_s  # less bandwidth on a phone
+    assert e.prefill_tokens_per_s is None and e.time_to_first_token_s is None  # no compute figure: null
+    assert any("bandwidth assumed" in a for a in c.assumptions)
+    job = E.estimate_job(params=1e9, strategy="inference", accelerator=cpu)
+    assert job.dtype == "int4" and job.memory.overhead == 0 and job.serving is not None
+    assert "serving" in job.to_json()
+    with pytest.raises(E.EstimateError, match="serving target"):
+        E.estimate_job(params=1e9, strategy="lora", accelerator=cpu)
+    with pytest.raises(E.EstimateError, match="runtime"):
+        E.estimate_serving(params=1e9, target=cpu, runtime="tgi")
+
+
+def test_assumptions_are_rendered_lazily():
+    job = E.estimate_job(params=7e9, strategy="lora", accelerator=A100, tokens=1e9)
+    assert "assumptions" not in job.__dict__  # nothing rendered yet
+    assert all(isinstance(n, E.Note) for n in job.notes)
+    text = job.assumptions
+    assert text == tuple(n.text() for n in job.notes) and "assumptions" in job.__dict__
+
+
+def test_stages_compose_to_estimate_job():
+    spec = E.job_spec(params=7e9, strategy="qlora", accelerator=A100, tokens=1e9)
+    shape = E.model_shape(spec.params, spec.model, spec.family)
+    memory, trainable, _ = E.memory_stage(spec, shape)
+    cap, _ = E.capacity_stage(spec, memory)
+    comp, _ = E.compute_stage(spec, shape)
+    cost, _ = E.cost_stage(spec, comp)
+    job = E.estimate_spec(spec)
+    assert (job.memory, job.trainable_params, job.fits, job.gpu_hours, job.cost_usd) == (
+        memory,
+        trainable,
+        cap.fits,
+        comp.gpu_hours,
+        cost,
+    )
