@@ -275,3 +275,17 @@ def test_training_flags(run):
 def test_bad_serving_and_training_flags(run, args, needle):
     code, out, err = run("estimate", *args)
     assert code == 2 and needle in err and "Traceback" not in err
+
+
+def test_json_keys_are_documented(run):
+    """Every key of the `estimate --json` document is listed in docs/estimates.md."""
+    import re
+    from pathlib import Path
+
+    doc_text = (Path(__file__).resolve().parent.parent / "docs" / "estimates.md").read_text(encoding="utf-8")
+    section = doc_text.split("## The `estimate --json` document", 1)[1].split("\n## ", 1)[0]
+    training = _json(run, "llama-3.1-8b-instruct", "-s", "qlora", "--tokens", "1B")
+    serving = _json(run, "llama-3.1-8b-instruct", "-s", "inference")
+    keys = set(training) | set(serving) | set(training["memory_gb"]) | set(serving["serving"])
+    missing = sorted(k for k in keys if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", section))
+    assert not missing, missing
