@@ -274,7 +274,7 @@ def test_training_flags(run):
 )
 def test_bad_serving_and_training_flags(run, args, needle):
     code, out, err = run("estimate", *args)
-    assert code == 2 and needle in err and "Traceback" not in err
+    assert code == 2 and out == "" and needle in err and "Traceback" not in err
 
 
 def test_json_keys_are_documented(run):
