@@ -14,9 +14,8 @@ from whichmodel.cli.common import CatalogOpt, JsonOpt, load, number, resolve_acc
 from whichmodel.numbers import human
 
 DEFAULT_GPU = "a100-80gb"
-TRAIN_SEQ_LEN = 512
-TRAIN_BATCH = 8
-INFER_SEQ_LEN = 2048
+TRAIN_SEQ_LEN = estimator.DEFAULTS.seq_len  # one set of defaults with advise (estimator.DEFAULTS)
+TRAIN_BATCH = estimator.DEFAULTS.micro_batch
 INFER_BATCH = 1
 
 _NUM_HINT = "Numbers may be written 7B, 1.4T, 300M, 50k or 2e9"
@@ -86,7 +85,11 @@ def estimate(
     ] = None,
     gpu: Annotated[
         str | None,
-        typer.Option("--gpu", metavar="ID", help=f"Accelerator id or alias [default: {DEFAULT_GPU}]."),
+        typer.Option(
+            "--gpu",
+            metavar="ID",
+            help=f"Accelerator id or alias; cpu or edge for inference [default: {DEFAULT_GPU}].",
+        ),
     ] = None,
     gpus: Annotated[
         str | None, typer.Option("--gpus", metavar="N", help="How many GPUs [default: 1].")
@@ -97,7 +100,7 @@ def estimate(
             "--seq-len",
             metavar="N",
             help=f"Sequence length [default: {TRAIN_SEQ_LEN} for training; for inference the context held in "
-            f"the KV cache, {INFER_SEQ_LEN} or the model's window if shorter].",
+            "the KV cache, input + output tokens or the model's window if shorter].",
         ),
     ] = None,
     batch: Annotated[
@@ -112,6 +115,81 @@ def estimate(
         str | None,
         typer.Option(
             "--dtype", metavar="DTYPE", help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora]."
+        ),
+    ] = None,
+    optimizer: Annotated[
+        str | None,
+        typer.Option(
+            "--optimizer",
+            metavar="NAME",
+            help=f"{', '.join(estimator.OPTIMIZERS)} [default: adamw; paged-adamw-8bit for qlora].",
+            show_default=False,
+        ),
+    ] = None,
+    offload: Annotated[
+        str | None,
+        typer.Option(
+            "--offload",
+            metavar="WHAT",
+            help="none, optimizer (gradients and optimizer states in CPU RAM) or all (weights too) [default: none].",
+            show_default=False,
+        ),
+    ] = None,
+    lora_rank: Annotated[
+        str | None,
+        typer.Option("--lora-rank", metavar="R", help=f"LoRA rank [default: {estimator.LORA_RANK}]."),
+    ] = None,
+    lora_targets: Annotated[
+        str | None,
+        typer.Option(
+            "--lora-targets",
+            metavar="LAYERS",
+            help="all-linear, attention or qv: the layers LoRA adapts [default: all-linear].",
+            show_default=False,
+        ),
+    ] = None,
+    stack: Annotated[
+        str | None,
+        typer.Option(
+            "--stack",
+            metavar="STACK",
+            help="trainer (plain Hugging Face Trainer) or optimized (packed, compiled, fused kernels: Unsloth, "
+            "Liger, axolotl) [default: trainer].",
+            show_default=False,
+        ),
+    ] = None,
+    input_tokens: Annotated[
+        str | None,
+        typer.Option(
+            "--input-tokens",
+            metavar="N",
+            help=f"Inference: prompt tokens per request [default: {estimator.DEFAULTS.input_tokens}].",
+        ),
+    ] = None,
+    output_tokens: Annotated[
+        str | None,
+        typer.Option(
+            "--output-tokens",
+            metavar="N",
+            help=f"Inference: generated tokens per request [default: {estimator.DEFAULTS.output_tokens}].",
+        ),
+    ] = None,
+    concurrency: Annotated[
+        str | None,
+        typer.Option(
+            "--concurrency",
+            metavar="N",
+            help="Inference: sequences decoded together (decode tokens/s is per sequence) [default: 1].",
+        ),
+    ] = None,
+    runtime: Annotated[
+        str | None,
+        typer.Option(
+            "--runtime",
+            metavar="NAME",
+            help="Inference: transformers, vllm or llama.cpp [default: vllm for decoders on a GPU, transformers "
+            "for other GPU models, llama.cpp on cpu and edge].",
+            show_default=False,
         ),
     ] = None,
     gradient_checkpointing: Annotated[
@@ -130,6 +208,15 @@ def estimate(
     try:
         strat = estimator.normalize_strategy(strategy)
         dt = estimator.normalize_dtype(dtype) if dtype is not None else None
+        opt = estimator.normalize_optimizer(optimizer) if optimizer is not None else None
+        off = estimator.normalize_offload(offload) if offload is not None else "none"
+        stk = estimator.normalize_stack(stack) if stack is not None else "trainer"
+        rt = estimator.normalize_runtime(runtime) if runtime is not None else None
+        targets = lora_targets if lora_targets is not None else "all-linear"
+        if targets not in estimator.LORA_TARGETS:
+            raise estimator.EstimateError(
+                f"Unknown --lora-targets {lora_targets!r}; use one of: {', '.join(estimator.LORA_TARGETS)}"
+            )
     except estimator.EstimateError as exc:
         raise errors.usage(str(exc)) from None
     if model is None and params is None:
@@ -145,6 +232,10 @@ def estimate(
     n_examples = number("--examples", examples, positive=True)
     n_tpe = number("--tokens-per-example", tokens_per_example, positive=True)
     n_epochs = number("--epochs", epochs, positive=True)
+    n_rank = _whole("--lora-rank", lora_rank)
+    n_in = _whole("--input-tokens", input_tokens)
+    n_out = _whole("--output-tokens", output_tokens)
+    n_conc = _whole("--concurrency", concurrency)
     if n_tokens is not None and n_examples is not None:
         raise errors.usage("Give --tokens or --examples, not both")
     if n_examples is None and (n_tpe is not None or n_epochs is not None):
@@ -163,20 +254,41 @@ def estimate(
     if gpu is None:
         gpu = DEFAULT_GPU
         assumed.append(f"accelerator {DEFAULT_GPU} (default; pass --gpu)")
-    acc = resolve_accelerator(cat, gpu)
     training = strat not in estimator.NO_TRAINING
+    target = cat.serving.get(gpu.strip().lower())
+    if target is not None and training:
+        raise errors.usage(
+            f"--gpu {gpu}: {target.id} is a serving target, for inference only",
+            "Train on a GPU, e.g. --gpu a100-80gb",
+        )
+    acc = target if target is not None else resolve_accelerator(cat, gpu)
+    if not training:
+        if n_in is None:
+            n_in = estimator.DEFAULTS.input_tokens
+            assumed.append(f"{n_in} input tokens per request (default; pass --input-tokens)")
+        if n_out is None:
+            n_out = estimator.DEFAULTS.output_tokens
+            assumed.append(f"{n_out} output tokens per request (default; pass --output-tokens)")
+        if n_conc is None:
+            n_conc = estimator.DEFAULTS.concurrency
+    else:
+        extra = [f for f, v in (("--input-tokens", n_in), ("--output-tokens", n_out), ("--concurrency", n_conc),
+                                ("--runtime", runtime)) if v is not None]  # fmt: skip
+        if extra:
+            raise errors.usage(f"{', '.join(extra)} go with --strategy inference or as-is")
     if n_gpus is None:
         n_gpus = 1
     if n_seq is None:
         if training:
             n_seq = TRAIN_SEQ_LEN
         else:
-            n_seq = INFER_SEQ_LEN
+            assert n_in is not None and n_out is not None
+            n_seq = n_in + n_out
             if entry is not None and entry.context_tokens is not None:
                 n_seq = min(n_seq, entry.context_tokens)
         assumed.append(f"sequence length {n_seq:,} (default; pass --seq-len)")
     if n_batch is None:
-        n_batch = TRAIN_BATCH if training else INFER_BATCH
+        n_batch = TRAIN_BATCH if training else (n_conc or INFER_BATCH)
         assumed.append(f"micro-batch {n_batch} per GPU (default; pass --batch)")
     if not training and (n_tokens is not None or n_examples is not None):
         assumed.append("--tokens / --examples ignored: inference trains nothing")
@@ -207,6 +319,13 @@ def estimate(
             model=entry,
             gradient_checkpointing=gradient_checkpointing,
             model_id=entry.id if entry is not None else None,
+            lora_rank=n_rank,
+            lora_targets=targets,
+            optimizer=opt,
+            offload=off,
+            stack=stk,
+            runtime=rt,
+            **({} if training else {"input_tokens": n_in, "output_tokens": n_out, "concurrency": n_conc}),
         )
     except estimator.EstimateError as exc:
         raise errors.usage(str(exc)) from None
@@ -291,6 +410,8 @@ def _render(job: estimator.JobEstimate, acc, entry, assumptions: list[str]) -> N
                 )
             cost = output.fmt_usd(job.cost_usd) if job.cost_usd is not None else "? (no price in the catalog)"
             con.print(f"Cost:       {cost}")
+    elif job.serving is not None:
+        _render_serving(con, job.serving)
     else:
         con.print("Compute:    none (inference: memory only)")
     style = "green" if job.fits else "red"
@@ -303,6 +424,36 @@ def _render(job: estimator.JobEstimate, acc, entry, assumptions: list[str]) -> N
         con.print(Text("  • " + lines[0]))
         for line in lines[1:]:
             con.print(Text("    " + line))
+
+
+def _rate(x: float | None, unit: str) -> str:
+    if x is None:
+        return "? (not estimated)"
+    return f"{output.fmt_num(x)} {unit}"
+
+
+def _render_serving(con, s: estimator.Serving) -> None:
+    con.print(
+        f"Serving:    {s.runtime}, {s.dtype}, {s.input_tokens:,} in / {s.output_tokens:,} out per request"
+    )
+    if s.max_concurrent == 0:
+        con.print("Speed:      not estimated (the weights do not fit)")
+        return
+    per = f" per sequence at {s.concurrency} concurrent" if s.concurrency > 1 else ""
+    con.print(f"Decode:     {_rate(s.decode_tokens_per_s, 'tokens/s')}{per}")
+    con.print(f"Prefill:    {_rate(s.prefill_tokens_per_s, 'tokens/s')}")
+    ttft = s.time_to_first_token_s
+    con.print("TTFT:       " + ("? (not estimated)" if ttft is None else f"{ttft:.3g} s to the first token"))
+    con.print(f"Concurrent: up to {s.max_concurrent:,} sequences in the KV cache")
+    usd = s.usd_per_million_tokens
+    con.print(
+        "Cost:       "
+        + (
+            "? (no price in the catalog)"
+            if usd is None
+            else f"{output.fmt_usd(usd)} per million generated tokens"
+        )
+    )
 
 
 def _duration(hours: float) -> str:
