@@ -109,3 +109,74 @@ def test_tasks_table_shows_every_alias(run):
     words = {w.strip(",") for w in out.split()}
     aliases = [a for t in json.loads(js) for a in t["aliases"]]
     assert aliases and [a for a in aliases if a not in words] == []
+
+
+# -- shell completion of values ----------------------------------------------------------------------
+
+
+def _complete(words: str, tmp_path) -> list[str]:
+    """What bash completion offers for the last word of ``words`` (the real completion protocol)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("whichmodel")
+    argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "whichmodel"]
+    parts = words.split(" ")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WHICHMODEL_")}
+    env.update(
+        _WHICHMODEL_COMPLETE="complete_bash",
+        COMP_WORDS=words,
+        COMP_CWORD=str(len(parts) - 1),
+        WHICHMODEL_CACHE_DIR=str(tmp_path / "cache"),
+    )
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    return proc.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("words", "expected", "absent"),
+    [
+        ("whichmodel advise --task summ", {"summarization"}, {"translation"}),
+        ("whichmodel advise --task ne", {"ner"}, {"summarization"}),
+        ("whichmodel advise --gpu h1", {"h100-80gb", "h100-pcie"}, {"a100-80gb", "cpu"}),
+        ("whichmodel advise --gpu au", {"auto"}, set()),
+        ("whichmodel advise --serve ", {"cpu", "edge", "rtx-4090", "auto"}, set()),
+        ("whichmodel compare --serve e", {"edge"}, {"cpu"}),
+        ("whichmodel advise --license c", {"commercial"}, {"open", "any"}),
+        ("whichmodel advise --format m", {"markdown"}, {"json"}),
+        ("whichmodel advise --language fr", {"fr"}, set()),
+        ("whichmodel estimate --strategy q", {"qlora"}, {"lora"}),
+        ("whichmodel estimate --dtype int", {"int8", "int4"}, {"bf16"}),
+        ("whichmodel estimate --gpu rtx", {"rtx-4090", "rtx-3090"}, set()),
+        ("whichmodel catalog list --family enc", {"encoder-only", "encoder-decoder"}, {"decoder-only"}),
+        ("whichmodel catalog show bart-large", {"bart-large-cnn"}, set()),
+        ("whichmodel catalog show facebook/bart", {"facebook/bart-large-cnn"}, set()),
+        ("whichmodel compare bert-base-unc", {"bert-base-uncased"}, set()),
+        ("whichmodel hub discover --task summ", {"summarization"}, set()),
+    ],
+)
+def test_option_values_complete(words, expected, absent, tmp_path):
+    offered = set(_complete(words, tmp_path))
+    assert expected <= offered, offered
+    assert not (absent & offered)
+
+
+def test_completion_is_fast_and_never_imports_the_hub(tmp_path):
+    import time
+
+    _complete("whichmodel advise --task s", tmp_path)  # fills the catalog cache
+    started = time.monotonic()
+    assert _complete("whichmodel catalog show distil", tmp_path)
+    assert time.monotonic() - started < 5
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from whichmodel.cli import complete; complete.models('bert'); complete.tasks('s');"
+        "print('huggingface_hub' in sys.modules, 'questionary' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert out.split() == ["False", "False"]

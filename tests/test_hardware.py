@@ -125,13 +125,17 @@ def test_serve_auto_uses_the_gpu_nvidia_smi_reports(run, tmp_path):
 
 def test_gpu_auto_counts_several_gpus(run, tmp_path):
     path = only(stand_in(tmp_path / "bin", FOUR_A100_CSV))
-    code, out, err = run("advise", "--task", "chat", "--gpu", "auto", "--gpu-hours", "100", "--json", env={"PATH": path})
+    code, out, err = run(
+        "advise", "--task", "chat", "--gpu", "auto", "--gpu-hours", "100", "--json", env={"PATH": path}
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["scope"]["gpu"] == "a100-80gb" and doc["scope"]["gpus"] == 4
     assert "4 × NVIDIA A100-SXM4-80GB" in assumed(doc, "gpu")["why"]
     # a count given wins over the detected one
-    code, out, _ = run("advise", "--task", "chat", "--gpu", "auto", "--gpus", "2", "--json", env={"PATH": path})
+    code, out, _ = run(
+        "advise", "--task", "chat", "--gpu", "auto", "--gpus", "2", "--json", env={"PATH": path}
+    )
     assert json.loads(out)["scope"]["gpus"] == 2
 
 
@@ -148,7 +152,9 @@ def test_an_unknown_gpu_warns_and_says_so_in_the_scope(run, tmp_path):
 def test_no_nvidia_smi_serves_on_the_cpu_with_this_machines_ram(run, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    code, out, err = run("advise", "--task", "summarization", "--serve", "auto", "--json", env={"PATH": str(empty)})
+    code, out, err = run(
+        "advise", "--task", "summarization", "--serve", "auto", "--json", env={"PATH": str(empty)}
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["scope"]["serve"] == "cpu"
@@ -163,7 +169,9 @@ def test_no_nvidia_smi_serves_on_the_cpu_with_this_machines_ram(run, tmp_path):
 
 
 def test_a_broken_nvidia_smi_is_a_warning_not_a_crash(run, tmp_path):
-    body = "echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.' >&2\nexit 9\n"
+    body = (
+        "echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.' >&2\nexit 9\n"
+    )
     path = only(stand_in(tmp_path / "bin", body=body))
     code, out, err = run("advise", "--task", "summarization", "--serve", "auto", "--json", env={"PATH": path})
     assert code == 0

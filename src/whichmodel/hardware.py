@@ -169,7 +169,9 @@ def detect(runner: Runner = run, platform: str = sys.platform) -> Found:
         if out is not None:
             memory, brand = parse_sysctl(out)
             if brand.startswith("Apple"):
-                return Found("apple", name=brand, memory_gb=memory, via="sysctl", problems=problems, no_gpu=no_gpu)
+                return Found(
+                    "apple", name=brand, memory_gb=memory, via="sysctl", problems=problems, no_gpu=no_gpu
+                )
         elif why:
             problems.append(why)
     return Found("cpu", memory_gb=machine_ram_gb(), problems=problems, no_gpu=no_gpu)

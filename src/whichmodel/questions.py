@@ -454,7 +454,9 @@ def complete(q: Question, text: str, ctx: Context) -> list[Choice]:
     words = q.completions(ctx)
     hits = [c for c in words if c.key.startswith(word) or _norm(c.description).startswith(word)]
     if not hits and word:
-        names = {_norm(c.description): c for c in reversed(words) if c.description} | {c.key: c for c in words}
+        names = {_norm(c.description): c for c in reversed(words) if c.description} | {
+            c.key: c for c in words
+        }
         close = difflib.get_close_matches(word, list(names), n=4, cutoff=0.6)
         hits = list(dict.fromkeys(names[name] for name in close))
     return hits

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, load, resolve_model
 from whichmodel.cli.scopeargs import (
     DomainOpt,
@@ -33,7 +33,12 @@ def register(app: typer.Typer) -> None:
 def compare(
     models: Annotated[
         list[str],
-        typer.Argument(help="Two or more catalog ids or hub ids.", show_default=False, metavar="MODEL"),
+        typer.Argument(
+            help="Two or more catalog ids or hub ids.",
+            show_default=False,
+            metavar="MODEL",
+            autocompletion=complete.models,
+        ),
     ],
     task: TaskOpt = None,
     language: LanguageOpt = None,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from whichmodel import estimator
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, number, resolve_accelerator, resolve_model
 from whichmodel.numbers import human
 
@@ -42,6 +42,7 @@ def estimate(
             help="Catalog id or Hugging Face hub id (or give --params).",
             show_default=False,
             metavar="MODEL",
+            autocompletion=complete.models,
         ),
     ] = None,
     params: Annotated[
@@ -54,6 +55,7 @@ def estimate(
             "--strategy",
             "-s",
             metavar="STRATEGY",
+            autocompletion=complete.strategies,
             help="inference, as-is, full-finetune, lora, qlora, continued-pretraining or pretrain.",
             show_default=False,
         ),
@@ -86,7 +88,12 @@ def estimate(
     ] = None,
     gpu: Annotated[
         str | None,
-        typer.Option("--gpu", metavar="ID", help=f"Accelerator id or alias [default: {DEFAULT_GPU}]."),
+        typer.Option(
+            "--gpu",
+            metavar="ID",
+            help=f"Accelerator id or alias [default: {DEFAULT_GPU}].",
+            autocompletion=complete.accelerators,
+        ),
     ] = None,
     gpus: Annotated[
         str | None, typer.Option("--gpus", metavar="N", help="How many GPUs [default: 1].")
@@ -111,7 +118,10 @@ def estimate(
     dtype: Annotated[
         str | None,
         typer.Option(
-            "--dtype", metavar="DTYPE", help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora]."
+            "--dtype",
+            metavar="DTYPE",
+            help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora].",
+            autocompletion=complete.dtypes,
         ),
     ] = None,
     gradient_checkpointing: Annotated[

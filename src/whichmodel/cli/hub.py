@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from whichmodel.catalog import Catalog, UnknownName
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_task
 from whichmodel.hub.settings import HubError, HubSettings, is_offline, offline_error
 
@@ -84,6 +84,7 @@ def refresh(
             help="Catalog ids or hub ids to refresh (default: every catalog model).",
             show_default=False,
             metavar="MODEL",
+            autocompletion=complete.models,
         ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
@@ -216,7 +217,12 @@ class _progress:
 
 @app.command("info")
 def info(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Catalog id or hub id (org/name).", autocompletion=complete.models
+        ),
+    ],
     json_: JsonOpt = False,
     live: Annotated[
         bool, typer.Option("--live", help="Ask the Hub now instead of reading the snapshot.")
@@ -288,7 +294,12 @@ def info(
 
 @app.command("card")
 def card(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Catalog id or hub id (org/name).", autocompletion=complete.models
+        ),
+    ],
     paragraphs: Annotated[
         int,
         typer.Option(
@@ -343,7 +354,13 @@ def card(
 @app.command("discover")
 def discover(
     task: Annotated[
-        str, typer.Option("--task", metavar="TASK", help="Task id or alias (see `whichmodel tasks`).")
+        str,
+        typer.Option(
+            "--task",
+            metavar="TASK",
+            help="Task id or alias (see `whichmodel tasks`).",
+            autocompletion=complete.tasks,
+        ),
     ],
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1000, metavar="N", help="How many models to list.")

@@ -205,7 +205,9 @@ def ask_all(term: Terminal, ctx: qs.Context) -> dict[str, Any]:
         show_question(term, number, q, ctx, total)
         return ask_one(term, q, ctx)
 
-    return walk(ctx, ask, lambda: term.say("Taking the defaults for the remaining questions.", "dim", indent=3))
+    return walk(
+        ctx, ask, lambda: term.say("Taking the defaults for the remaining questions.", "dim", indent=3)
+    )
 
 
 def walk(ctx: qs.Context, ask: Any, on_done: Any = None) -> dict[str, Any]:
@@ -424,16 +426,25 @@ class Prompter:
             problem = save_problem(Path(text.strip() or default).expanduser())
             return errors.sentence(problem) if problem else True
 
-        return str(
-            self._run(questionary.text("file", default=default, validate=check, **self.io), can_back=False)
-        ).strip() or default
+        return (
+            str(
+                self._run(
+                    questionary.text("file", default=default, validate=check, **self.io), can_back=False
+                )
+            ).strip()
+            or default
+        )
 
 
 def ask_all_tty(prompter: Prompter, ctx: qs.Context) -> dict[str, Any]:
     def ask(q: qs.Question, number: int, total: int, can_back: bool) -> Any:
         return prompter.ask(q, number, total, can_back, ctx)
 
-    walk(ctx, ask, lambda: prompter.term.say("Taking the defaults for the remaining questions.", "dim", indent=3))
+    walk(
+        ctx,
+        ask,
+        lambda: prompter.term.say("Taking the defaults for the remaining questions.", "dim", indent=3),
+    )
     prompter.review(ctx)
     return ctx.answers
 

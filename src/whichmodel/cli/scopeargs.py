@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from whichmodel.catalog import Catalog
-from whichmodel.cli import errors
+from whichmodel.cli import complete, errors
 from whichmodel.scope import Assumed, Scope, ScopeFieldError, ScopeInput, ScopeProblem, normalize
 
 TaskOpt = Annotated[
@@ -19,6 +19,7 @@ TaskOpt = Annotated[
         "-t",
         metavar="TASK",
         help="What the model must do (repeatable): summarization, ner, chat, ...",
+        autocompletion=complete.tasks,
         show_default=False,
     ),
 ]
@@ -28,6 +29,7 @@ LanguageOpt = Annotated[
         "--language",
         "-l",
         metavar="LANG",
+        autocompletion=complete.languages,
         help="ISO 639-1 code, 'code' or 'multi' (repeatable). Default: en.",
         show_default=False,
     ),
@@ -57,6 +59,7 @@ GpuOpt = Annotated[
     typer.Option(
         "--gpu",
         metavar="ID|auto",
+        autocompletion=complete.gpu,
         help="Training accelerator (see `catalog accelerators`), or auto: this machine's GPU. Default: a100-80gb.",
     ),
 ]
@@ -68,6 +71,7 @@ ServeOpt = Annotated[
     typer.Option(
         "--serve",
         metavar="TARGET|auto",
+        autocompletion=complete.serve,
         help="Where it will run: an accelerator id, cpu, edge, or auto: this machine. Default: the --gpu.",
     ),
 ]
@@ -76,6 +80,7 @@ LicenseOpt = Annotated[
     typer.Option(
         "--license",
         metavar="LICENSE",
+        autocompletion=complete.licenses,
         help="any | open (OSI) | commercial (no user cap or use restriction). Default: any.",
     ),
 ]
@@ -84,6 +89,7 @@ DomainOpt = Annotated[
     typer.Option(
         "--domain",
         metavar="DOMAIN",
+        autocompletion=complete.domains,
         help="Application domain: biomedical, legal, finance, scientific, code, ...",
     ),
 ]
@@ -196,7 +202,9 @@ def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, An
                     update={
                         "memory_gb": share,
                         "name": f"this machine ({found.name or 'CPU'})",
-                        "sources": [f"--serve auto: {found.describe()}; {hardware.RAM_SHARE:.0%} of it for the model (an assumption)"],
+                        "sources": [
+                            f"--serve auto: {found.describe()}; {hardware.RAM_SHARE:.0%} of it for the model (an assumption)"
+                        ],
                     }
                 )
                 detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of it for the model"
