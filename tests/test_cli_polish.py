@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -180,3 +181,60 @@ def test_completion_is_fast_and_never_imports_the_hub(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.split() == ["False", "False"]
+
+
+# -- narrow and wide terminals: ids are never split ------------------------------------------------
+
+WIDTHS = ("60", "80", "120", "200")
+ADVISE_CASES = (
+    ("--task", "summarization", "--gpu-hours", "50", "--examples", "5k"),
+    ("--task", "ner", "--examples", "20k", "--gpu-hours", "10"),
+    ("--task", "chat", "--serve", "rtx-4090", "--gpu-hours", "200", "--examples", "50k"),
+    ("--task", "code-generation", "--serve", "cpu"),
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("case", ADVISE_CASES, ids=lambda c: c[1])
+def test_advise_table_keeps_ids_whole(run, width, case):
+    code, out, _ = run("advise", *case, "--json")
+    ids = [r["model"] for r in json.loads(out)["recommendations"]]
+    assert ids
+    code, out, err = run("advise", *case, env={"COLUMNS": width})
+    assert code == 0, err
+    table = out[out.index("Recommendations") : out.index("\n\n", out.index("Recommendations"))]
+    _lines_fit(table, int(width))
+    for rank, mid in enumerate(ids, 1):
+        assert re.search(rf"(?m)^{rank}\s+{re.escape(mid)}(\s|$)", table), (mid, table)
+    header = table.splitlines()[1]
+    assert "model" in header and "score" in header  # the id and the score always stay
+    if int(width) >= 120:
+        assert all(h in header for h in ("strategy", "GPU-h", "GB", "$", "fit"))
+        assert "not shown at this width" not in " ".join(out.split())
+    elif not all(h in header for h in ("strategy", "GPU-h", "GB", "$", "fit")):
+        assert "not shown at this width" in " ".join(out.split())  # what was left out is said
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_compare_never_splits_an_id(run, width):
+    ids = ["bart-large-cnn", "falconsai-text-summarization", "distilbart-cnn-12-6"]
+    code, out, err = run("compare", *ids, "--task", "summarization", env={"COLUMNS": width})
+    assert code == 0, err
+    _lines_fit(out, int(width))
+    for mid in ids:  # every model is shown, under its whole id
+        assert re.search(rf"(?m)^\s+.*\b{re.escape(mid)}(\s|$)", out), (mid, out)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_catalog_list_never_splits_an_id(run, width):
+    code, out, _ = run("catalog", "list", "--task", "summarization", "--json")
+    ids = (
+        [m["id"] for m in json.loads(out)["models"]]
+        if isinstance(json.loads(out), dict)
+        else [m["id"] for m in json.loads(out)]
+    )
+    code, out, err = run("catalog", "list", "--task", "summarization", env={"COLUMNS": width})
+    assert code == 0, err
+    _lines_fit(out, int(width))
+    firsts = {line.split()[0] for line in out.splitlines() if line.strip()}
+    assert set(ids) <= firsts
