@@ -238,3 +238,105 @@ def test_catalog_list_never_splits_an_id(run, width):
     _lines_fit(out, int(width))
     firsts = {line.split()[0] for line in out.splitlines() if line.strip()}
     assert set(ids) <= firsts
+
+
+# -- the Hub politely ----------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def hub(monkeypatch, tmp_path):
+    import fakehub
+
+    h = fakehub.start(monkeypatch, tmp_path)
+    yield h
+    h.stop()
+
+
+def test_timeout_flag_beats_the_environment(run, hub):
+    import time
+
+    hub.add("x/slow")
+    hub.faults["*"] = "sleep"
+    hub.sleep_s = 5
+    started = time.monotonic()
+    code, out, err = run(
+        "hub", "info", "x/slow", "--live", "--timeout", "0.5", env={"WHICHMODEL_HUB_TIMEOUT": "4"}
+    )
+    assert time.monotonic() - started < 3
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        f"Error: The Hugging Face Hub at {hub.url} did not answer within 0.5 s. "
+        "Try again later, or raise WHICHMODEL_HUB_TIMEOUT."
+    ]
+    code, _, err = run("hub", "refresh", "x/slow", "--timeout", "0")
+    assert code == 2 and "--timeout" in err
+
+
+def test_a_dropping_hub_ends_a_refresh_at_the_first_failure_with_one_line(run, hub):
+    import time
+
+    ids = [f"org/m{i}" for i in range(20)]
+    for h in ids:
+        hub.add(h)
+    hub.faults["*"] = "drop"
+    started = time.monotonic()
+    code, _out, err = run("hub", "refresh", *ids)
+    assert time.monotonic() - started < 5
+    lines = [x for x in err.strip().splitlines() if not x.startswith("Fetching")]
+    assert code == 1 and lines == [
+        f"Error: Cannot reach the Hugging Face Hub at {hub.url}. Check the network or HF_ENDPOINT; the other "
+        "commands keep working from the snapshot and catalog; no snapshot was written."
+    ]
+    assert len(hub.requests) < 20  # it stopped asking
+
+
+def test_many_failures_of_one_kind_are_one_warning(run, hub):
+    hub.add("org/ok")
+    missing = [f"org/gone{i}" for i in range(12)]
+    code, _out, err = run("hub", "refresh", "org/ok", *missing)
+    assert code == 0, err
+    warnings = [x for x in err.splitlines() if x.startswith("Warning")]
+    assert len(warnings) == 1, err
+    assert "12 models (org/gone0" in warnings[0] and "and 4 more" in warnings[0]
+    assert "was not found on the Hub" in warnings[0]
+
+
+def test_a_spinner_shows_while_the_hub_is_asked_on_a_terminal(hub, tmp_path):
+    """Under a pseudo-terminal: the spinner's text is drawn on stderr, then cleared."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+    from pathlib import Path
+
+    hub.add("org/slow", pipeline_tag="token-classification")
+    hub.faults["list"] = "sleep"
+    hub.sleep_s = 1.5
+    exe = Path(sys.executable).with_name("whichmodel")
+    argv = [str(exe), "hub", "discover", "--task", "ner"]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "xterm"
+        os.execv(argv[0], argv)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.waitpid(pid, 0)
+    text = seen.decode("utf-8", "replace")
+    assert "Searching the Hub for token-classification models" in text
+    assert "Traceback" not in text
+
+
+def test_no_spinner_when_stderr_is_not_a_terminal(run, hub):
+    hub.add("org/a", pipeline_tag="token-classification")
+    code, _out, err = run("hub", "discover", "--task", "ner")
+    assert code == 0 and "Searching the Hub" not in err

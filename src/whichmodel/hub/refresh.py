@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whichmodel.hub.client import Call, classify, prepare
+from whichmodel.hub.client import Call, classify, network_down, prepare
 from whichmodel.hub.settings import HubError, HubSettings
 from whichmodel.hub_snapshot import HubRecord, Snapshot, iso, read_snapshot, utc_now, write_snapshot
 
@@ -119,6 +119,10 @@ class RefreshResult:
     previous_kept: bool = False
 
 
+POLL_S = 0.05  # how often the refresh looks for a connection failure the library is still retrying
+NETWORK_KINDS = {"connect", "timeout"}
+
+
 def fetch_all(
     hub_ids: Sequence[str],
     settings: HubSettings,
@@ -157,14 +161,17 @@ def fetch_all(
         threading.Thread(target=worker, name=f"whichmodel-hub-{i}", daemon=True).start()
     pending = set(hub_ids)
     deadline = start + settings.deadline
+    unreachable: HubError | None = None
     while pending:
         left = deadline - time.monotonic()
         if left <= 0:
             break
         try:
-            hub_id, outcome = done.get(timeout=left)
+            hub_id, outcome = done.get(timeout=min(left, POLL_S))
         except queue.Empty:
-            break
+            if not result.records and (unreachable := network_down(call, settings)) is not None:
+                break  # the library is still retrying a connection that failed: it will not get better
+            continue
         pending.discard(hub_id)
         if isinstance(outcome, HubRecord):
             result.records.append(outcome)
@@ -172,8 +179,15 @@ def fetch_all(
             result.failures.append(outcome)
         if progress is not None:
             progress(hub_id, isinstance(outcome, HubRecord))
+        if not result.records and isinstance(outcome, HubError) and outcome.kind in NETWORK_KINDS:
+            unreachable = outcome  # the first connection failure, before anything worked, ends the refresh
+            break
     stop.set()
     call.abandon()
+    if unreachable is not None:
+        result.failures = [unreachable]
+        result.elapsed_s = time.monotonic() - start
+        return result
     if pending:
         result.deadline_hit = True
         for hub_id in hub_ids:
