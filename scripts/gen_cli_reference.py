@@ -107,6 +107,12 @@ def _section(cmd: Any, ctx: Any) -> list[str]:
         for _p, (names, text) in records:
             lines.append(f"| `{_cell(names)}` | {_cell(text)} |")
         lines.append("")
+    examples = getattr(cmd, "examples", None) or []
+    if examples:
+        lines += ["Examples:", "", "```bash"]
+        for i, (command, what) in enumerate(examples):
+            lines += ([""] if i else []) + [f"# {what}", command]
+        lines += ["```", ""]
     if _is_group(cmd):
         subs = [(n, cmd.get_command(ctx, n)) for n in cmd.list_commands(ctx)]
         subs = [(n, s) for n, s in subs if s is not None and not s.hidden]

@@ -340,3 +340,68 @@ def test_no_spinner_when_stderr_is_not_a_terminal(run, hub):
     hub.add("org/a", pipeline_tag="token-classification")
     code, _out, err = run("hub", "discover", "--task", "ner")
     assert code == 0 and "Searching the Hub" not in err
+
+
+# -- help that teaches ------------------------------------------------------------------------------
+
+
+def test_every_command_shows_real_examples(run):
+    from whichmodel.cli.helpdoc import EXAMPLES
+
+    paths = [path for path, _, _ in _leaves()] + ["whichmodel", "whichmodel catalog", "whichmodel hub"]
+    for path in paths:
+        assert EXAMPLES.get(path), f"{path} has no example"
+        code, out, _ = run(*path.split()[1:], "--help", env={"COLUMNS": "80"})
+        assert code == 0 and "Examples:" in out, path
+        for command, _what in EXAMPLES[path]:
+            assert f"$ {command}\n" in out, (path, command)  # whole, never wrapped
+
+
+def test_examples_are_commands_the_app_accepts(run, tmp_path):
+    """Each example parses; those that need no Hub, terminal or file of yours run and exit 0."""
+    import shlex
+
+    from whichmodel.cli.app import build_command
+    from whichmodel.cli.helpdoc import EXAMPLES
+
+    needs_more = ("interview", "hub", ">", "validate my-models")
+    for examples in EXAMPLES.values():
+        for command, _ in examples:
+            argv = shlex.split(command)[1:]
+            if not any(word in command for word in needs_more):
+                code, _, err = run(*argv)
+                assert code == 0, (command, err)
+            else:  # parse only: every option and argument exists
+                root = build_command(argv)
+                ctx = root.make_context(
+                    "whichmodel", [a for a in argv if a != ">"][:1], resilient_parsing=True
+                )
+                sub = root
+                words = [a for a in argv if not a.startswith("-")]
+                while hasattr(sub, "get_command") and words:
+                    nxt = sub.get_command(ctx, words.pop(0))
+                    assert nxt is not None, command
+                    sub = nxt
+                opts = {o for p in sub.params for o in getattr(p, "opts", [])}
+                for word in argv:
+                    if word.startswith("-"):
+                        assert word in opts, (command, word)
+
+
+@pytest.mark.parametrize("width", ["60", "100"])
+def test_help_never_cuts_a_summary(run, width):
+    for args in ((), ("catalog",), ("hub",)):
+        code, out, _ = run(*args, "--help", env={"COLUMNS": width})
+        assert code == 0 and "..." not in out.split("Commands:")[1].split("Examples:")[0]
+
+
+def test_options_are_grouped_and_argument_names_readable(run):
+    code, out, _ = run("advise", "--help")
+    assert code == 0
+    for panel in ("Your application:", "Budget and hardware:", "Files:", "Output:", "Hub:"):
+        assert f"\n{panel}\n" in out
+    assert out.index("Your application:") < out.index("Budget and hardware:") < out.index("Output:")
+    code, out, _ = run("compare", "--help")
+    assert code == 0
+    assert "Usage: whichmodel compare [OPTIONS] MODEL..." in out and "<list[str]>" not in out
+    assert "{MODEL}" not in out

@@ -599,11 +599,13 @@ def interview(
     fmt: FormatOpt = None,
     explain: ExplainOpt = False,
 ) -> None:
-    """Answer a few questions (Enter accepts each default) and get a recommendation.
+    """Answer a few questions, review the answers, and get a recommendation.
 
-    Needs a terminal; for scripts use `whichmodel advise` with flags or --scope FILE (a file this
-    command writes with --save). Setting WHICHMODEL_INTERVIEW_FORCE=1 reads answers from any stdin,
-    one per line (for testing and scripting).
+    In a terminal: arrow keys pick from lists (type to filter), Tab completes tasks and languages,
+    answers are checked as you type, Shift-Tab goes back, and a review of every answer comes before the
+    advice. Needs a terminal; for scripts use `whichmodel advise` with flags or --scope FILE (a file this
+    command writes with --save). Setting WHICHMODEL_INTERVIEW_FORCE=1 reads answers from any stdin, one
+    per line (for testing and scripting).
     """
     kind = output_format(json_, fmt)
     if not _isatty(sys.stdin) and not forced():
