@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whichmodel.catalog import Catalog
+from whichmodel.catalog_schema import Accelerator
 
 # Seconds each detection command may take: nvidia-smi answers in well under a second on a working driver
 # (an assumption from use); past this the driver is hung and the GPU is reported as not found.
@@ -212,16 +213,17 @@ def match(gpu: Gpu, catalog: Catalog) -> Match | None:
             named.append(a)
     if named:
 
-        def by_name(a):
+        def by_name(a: Accelerator) -> tuple[float, int, str]:
             gap = abs(a.memory_gb - gpu.memory_gb) if gpu.memory_gb else 0.0
             return (gap, -len(_words(a.name) & words), a.id)
 
         return Match(min(named, key=by_name).id, exact=True)
-    if not gpu.memory_gb or not catalog.accelerators:
+    memory = gpu.memory_gb
+    if not memory or not catalog.accelerators:
         return None
 
-    def nearest(a):
-        return (abs(math.log(a.memory_gb / gpu.memory_gb)), a.bandwidth_gbps or math.inf, a.id)
+    def nearest(a: Accelerator) -> tuple[float, float, str]:
+        return (abs(math.log(a.memory_gb / memory)), a.bandwidth_gbps or math.inf, a.id)
 
     best = min(catalog.accelerators.values(), key=nearest)
     warning = (

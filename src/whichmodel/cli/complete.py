@@ -9,6 +9,10 @@ raise: a broken catalog completes nothing rather than printing a traceback into 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from whichmodel.catalog import Catalog
 
 Pairs = list[tuple[str, str]]
 
@@ -37,7 +41,7 @@ DTYPES = (
 AUTO = ("auto", "this machine's GPU (nvidia-smi), Apple Silicon or CPU")
 
 
-def _catalog():  # -> Catalog | None
+def _catalog() -> Catalog | None:
     try:
         from whichmodel.catalog import load_catalog
 
@@ -69,14 +73,14 @@ def _from_catalog(build: Callable[..., Iterable[tuple[str, str]]]) -> Callable[[
     return complete
 
 
-def _tasks(cat) -> Iterable[tuple[str, str]]:
+def _tasks(cat: Catalog) -> Iterable[tuple[str, str]]:
     for t in cat.tasks.values():
         yield t.id, t.description
         for alias in t.aliases:
             yield alias.lower(), t.id
 
 
-def _accelerators(cat) -> Iterable[tuple[str, str]]:
+def _accelerators(cat: Catalog) -> Iterable[tuple[str, str]]:
     for a in cat.accelerators.values():
         yield a.id, f"{a.name} · {a.memory_gb:g} GB"
     for a in cat.accelerators.values():
@@ -84,19 +88,19 @@ def _accelerators(cat) -> Iterable[tuple[str, str]]:
             yield alias.lower(), a.id
 
 
-def _gpu(cat) -> Iterable[tuple[str, str]]:
+def _gpu(cat: Catalog) -> Iterable[tuple[str, str]]:
     yield from _accelerators(cat)
     yield AUTO
 
 
-def _serve(cat) -> Iterable[tuple[str, str]]:
+def _serve(cat: Catalog) -> Iterable[tuple[str, str]]:
     for s in cat.serving.values():
         yield s.id, s.name
     yield from _accelerators(cat)
     yield AUTO
 
 
-def _models(cat) -> Iterable[tuple[str, str]]:
+def _models(cat: Catalog) -> Iterable[tuple[str, str]]:
     for m in cat.models.values():
         yield m.id, m.hub_id or ""
     for m in cat.models.values():
@@ -104,12 +108,12 @@ def _models(cat) -> Iterable[tuple[str, str]]:
             yield m.hub_id, m.id
 
 
-def _domains(cat) -> Iterable[tuple[str, str]]:
+def _domains(cat: Catalog) -> Iterable[tuple[str, str]]:
     for d in sorted({d for m in cat.models.values() for d in m.domains}):
         yield d, ""
 
 
-def _languages(cat) -> Iterable[tuple[str, str]]:
+def _languages(cat: Catalog) -> Iterable[tuple[str, str]]:
     from whichmodel.questions import LANGUAGE_NAMES
 
     yield "en", "english"

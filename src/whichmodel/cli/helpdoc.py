@@ -37,7 +37,10 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     ],
     "whichmodel estimate": [
         ("whichmodel estimate llama-3.1-8b --strategy qlora --examples 10k", "QLoRA on 10k examples"),
-        ("whichmodel estimate --params 7B --strategy inference --gpu rtx-4090", "serving a 7B model on an RTX 4090"),
+        (
+            "whichmodel estimate --params 7B --strategy inference --gpu rtx-4090",
+            "serving a 7B model on an RTX 4090",
+        ),
     ],
     "whichmodel tasks": [("whichmodel tasks", "every task, its aliases and family fit")],
     "whichmodel architectures": [("whichmodel architectures", "the three transformer families explained")],
@@ -58,8 +61,12 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         ("whichmodel hub refresh bert-base-uncased --timeout 5", "one model, 5 s per request"),
     ],
     "whichmodel hub info": [("whichmodel hub info bert-base-uncased --live", "ask the Hub now")],
-    "whichmodel hub card": [("whichmodel hub card google-bert/bert-base-uncased", "licence, languages, datasets")],
-    "whichmodel hub discover": [("whichmodel hub discover --task ner --limit 5", "the top 5 Hub models for NER")],
+    "whichmodel hub card": [
+        ("whichmodel hub card google-bert/bert-base-uncased", "licence, languages, datasets")
+    ],
+    "whichmodel hub discover": [
+        ("whichmodel hub discover --task ner --limit 5", "the top 5 Hub models for NER")
+    ],
 }
 
 # option -> the group its help shows it in (when the option sets no rich_help_panel itself)
@@ -116,7 +123,7 @@ class Teaching:
             with formatter.section(name):
                 formatter.write_dl(groups[name])
         if hasattr(self, "list_commands"):
-            self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
+            self.format_commands(ctx, formatter)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Each command with its whole first paragraph (wrapped, never cut with "...")."""

@@ -261,7 +261,10 @@ class Prompter:
         from prompt_toolkit.output import create_output
 
         self.term = term
-        self.io = {"input": create_input(sys.stdin), "output": create_output(stdout=sys.stderr)}
+        self.io: dict[str, Any] = {
+            "input": create_input(sys.stdin),
+            "output": create_output(stdout=sys.stderr),
+        }
 
     # the questions
 
