@@ -334,7 +334,7 @@ def parse_serve(text: str, ctx: Context) -> str:
     t = text.strip().lower()
     aliases = {"phone": "edge", "laptop": "edge", "mobile": "edge", "device": "edge", "server": "cpu"}
     t = aliases.get(t, t)
-    if t in ctx.catalog.serving:
+    if t in ctx.catalog.serving or t == AUTO:
         return t
     if t in ("gpu", "cloud", "gpus"):
         raise Invalid(f"name the GPU, e.g. {', '.join(list(ctx.catalog.accelerators)[:4])}")
@@ -428,9 +428,13 @@ def gpu_options(ctx: Context) -> list[Choice]:
     return [Choice(a.id, f"{a.name} · {a.memory_gb:g} GB") for a in ctx.catalog.accelerators.values()]
 
 
+AUTO = "auto"  # where it runs: this machine, detected when the advice runs (see whichmodel.hardware)
+
+
 def serve_options(ctx: Context) -> list[Choice]:
     places = [Choice(s.id, s.name) for s in ctx.catalog.serving.values()]
-    return [*places, *gpu_options(ctx)]
+    here = Choice(AUTO, "this machine: its GPU (nvidia-smi), Apple Silicon or CPU, detected")
+    return [*places, here, *gpu_options(ctx)]
 
 
 LICENSE_MEANING = {
@@ -580,7 +584,9 @@ QUESTIONS: tuple[Question, ...] = (
         text="Where will it run?",
         why="Where it runs bounds the model's size: a CPU server or a phone holds far less than a "
         "data-centre GPU.",
-        hint=lambda ctx: f"cpu, edge (a phone or small laptop), or a GPU: {accelerator_ids(ctx)}.",
+        hint=lambda ctx: (
+            f"cpu, edge (a phone or small laptop), auto (this machine), or a GPU: {accelerator_ids(ctx)}."
+        ),
         default=_serve_default,
         parse=parse_serve,
         kind="select",
