@@ -19,7 +19,7 @@ from whichmodel import hardware
 RTX_4090_CSV = "NVIDIA GeForce RTX 4090, 24564\n"
 RTX_4090_L = "GPU 0: NVIDIA GeForce RTX 4090 (UUID: GPU-5b9d2c1e-0f3a-4b8e-9a1d-2c3e4f5a6b7c)\n"
 FOUR_A100_CSV = "".join("NVIDIA A100-SXM4-80GB, 81920\n" for _ in range(4))
-UNKNOWN_CSV = "NVIDIA GeForce RTX 3060, 12288\n"
+UNKNOWN_CSV = "NVIDIA GeForce GTX 1080 Ti, 11264\n"  # Pascal, 11 GB: not in the catalog
 
 
 def stand_in(folder: Path, csv: str | None = None, listing: str = "", body: str | None = None) -> Path:
@@ -94,6 +94,8 @@ def test_apple_silicon_is_found_through_sysctl():
         ("Tesla T4", 15360, "t4"),
         ("NVIDIA H100 PCIe", 81559, "h100-pcie"),
         ("NVIDIA L4", 23034, "l4"),
+        ("NVIDIA GeForce RTX 3060", 12288, "rtx-3060"),
+        ("NVIDIA GeForce RTX 5090", 32607, "rtx-5090"),
         ("Tesla V100-SXM2-16GB", 16160, "v100-16gb"),
     ],
 )
@@ -103,11 +105,23 @@ def test_known_gpus_map_by_name(cat, name, mib, expected):
 
 
 def test_an_unknown_gpu_maps_to_the_nearest_by_memory_with_a_warning(cat):
-    m = hardware.match(hardware.Gpu("NVIDIA GeForce RTX 3060", 12.0), cat)
+    import math
+
+    m = hardware.match(hardware.Gpu("NVIDIA GeForce GTX 1080 Ti", 11.0), cat)
     assert m is not None and not m.exact
-    mem = cat.accelerators[m.accelerator].memory_gb
-    assert all(abs(a.memory_gb - 12) >= abs(mem - 12) for a in cat.accelerators.values())
-    assert "does not know the NVIDIA GeForce RTX 3060" in m.warning
+    chosen = cat.accelerators[m.accelerator]
+    gpus = [a for a in cat.accelerators.values() if not a.serving_only]
+    assert not chosen.serving_only  # never an Apple chip for an NVIDIA card
+    assert all(abs(math.log(a.memory_gb / 11)) >= abs(math.log(chosen.memory_gb / 11)) for a in gpus)
+    assert "does not know the NVIDIA GeForce GTX 1080 Ti" in m.warning
+
+
+def test_apple_chips_match_by_name_only(cat):
+    m = hardware.match(hardware.Gpu("Apple M2 Max", 32.0), cat, apple=True)
+    assert m is not None and m.accelerator == "apple-m2-max"
+    assert (
+        hardware.match(hardware.Gpu("Apple M2", 16.0), cat, apple=True) is None
+    )  # no entry: the CPU profile
 
 
 # -- the command -------------------------------------------------------------------------------------
@@ -144,9 +158,9 @@ def test_an_unknown_gpu_warns_and_says_so_in_the_scope(run, tmp_path):
     code, out, err = run("advise", "--task", "summarization", "--serve", "auto", "--json", env={"PATH": path})
     assert code == 0
     doc = json.loads(out)
-    assert err.count("does not know the NVIDIA GeForce RTX 3060") == 1
+    assert err.count("does not know the NVIDIA GeForce GTX 1080 Ti") == 1
     assert "nearest by memory" in assumed(doc, "serve")["why"]
-    assert doc["scope"]["serve"] in {a for a in ("t4", "v100-16gb", "a10g", "l4", "rtx-3090", "rtx-4090")}
+    assert doc["scope"]["serve"] == "rtx-3060"  # 12 GB, the nearest to 11 GB
 
 
 def test_no_nvidia_smi_serves_on_the_cpu_with_this_machines_ram(run, tmp_path):
@@ -207,3 +221,19 @@ def test_a_scope_file_may_say_auto(run, tmp_path):
     code, out, err = run("advise", "--scope", str(scope), "--json", env={"PATH": path})
     assert code == 0, err
     assert json.loads(out)["scope"]["serve"] == "rtx-4090"
+
+
+def test_serve_auto_on_apple_silicon_uses_the_chip_with_this_macs_memory(run, monkeypatch):
+    found = hardware.Found("apple", name="Apple M2 Max", memory_gb=32.0, via="sysctl")
+    monkeypatch.setattr(hardware, "detect", lambda: found)
+    code, out, err = run("advise", "--task", "chat", "--serve", "auto", "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["scope"]["serve"] == "apple-m2-max"
+    why = assumed(doc, "serve")["why"]
+    assert "Apple M2 Max (32 GB) via sysctl" in why and "24 GB (75%) of its unified memory" in why
+    # a chip the catalog lacks: the CPU profile with the Mac's memory
+    monkeypatch.setattr(hardware, "detect", lambda: hardware.Found("apple", name="Apple M2", memory_gb=16.0))
+    code, out, err = run("advise", "--task", "chat", "--serve", "auto", "--json")
+    assert code == 0 and json.loads(out)["scope"]["serve"] == "cpu"
+    assert "12 GB (75%)" in assumed(json.loads(out), "serve")["why"]

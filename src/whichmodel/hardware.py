@@ -180,7 +180,20 @@ def detect(runner: Runner = run, platform: str = sys.platform) -> Found:
 
 # -- matching the catalog ------------------------------------------------------------------------------
 
-VENDOR_WORDS = {"nvidia", "amd", "geforce", "tesla", "instinct", "sxm", "sxm2", "sxm4", "sxm5", "pcie", "hgx"}
+VENDOR_WORDS = {
+    "nvidia",
+    "amd",
+    "apple",
+    "geforce",
+    "tesla",
+    "instinct",
+    "sxm",
+    "sxm2",
+    "sxm4",
+    "sxm5",
+    "pcie",
+    "hgx",
+}
 
 
 def _words(name: str) -> set[str]:
@@ -200,13 +213,15 @@ class Match:
     warning: str = ""
 
 
-def match(gpu: Gpu, catalog: Catalog) -> Match | None:
+def match(gpu: Gpu, catalog: Catalog, *, apple: bool = False) -> Match | None:
     """The catalog accelerator ``gpu`` is: one whose model words all appear in its name (the nearest memory
-    among those); else the nearest by memory, then bandwidth (lower first: estimates err slow), with a
-    warning. None when the catalog has no accelerators or the GPU's memory is unknown."""
+    among those); else, for an NVIDIA GPU, the nearest by memory, then bandwidth (lower first: estimates
+    err slow), with a warning. Apple chips (``apple``) match Apple entries by name only. None when nothing
+    fits or the GPU's memory is unknown."""
     words = _words(gpu.name)
+    pool = [a for a in catalog.accelerators.values() if a.unified_memory == apple]
     named = []
-    for a in catalog.accelerators.values():
+    for a in pool:
         core = _core(a.name)
         aliases = {alias.lower() for alias in a.aliases}
         if (core and core <= words) or gpu.name.lower() in aliases:
@@ -219,15 +234,16 @@ def match(gpu: Gpu, catalog: Catalog) -> Match | None:
 
         return Match(min(named, key=by_name).id, exact=True)
     memory = gpu.memory_gb
-    if not memory or not catalog.accelerators:
+    candidates = [a for a in pool if not a.serving_only]
+    if apple or not memory or not candidates:
         return None
 
     def nearest(a: Accelerator) -> tuple[float, float, str]:
         return (abs(math.log(a.memory_gb / memory)), a.bandwidth_gbps or math.inf, a.id)
 
-    best = min(catalog.accelerators.values(), key=nearest)
+    best = min(candidates, key=nearest)
     warning = (
-        f"the catalog does not know the {gpu.name} ({gpu.memory_gb:.0f} GB); estimates use the {best.name} "
+        f"the catalog does not know the {gpu.name} ({memory:.0f} GB); estimates use the {best.name} "
         f"({best.memory_gb:g} GB), the nearest by memory and bandwidth"
     )
     return Match(best.id, exact=False, warning=warning)

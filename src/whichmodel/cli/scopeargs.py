@@ -190,9 +190,20 @@ def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, An
             values["gpus"] = same
             told.append(("gpus", same, f"--gpu auto: {same} {found.gpus[0].name} on this machine"))
     if _is_auto(values.get("serve")):
+        chip = None
+        if found.kind == "apple":
+            chip = hardware.match(hardware.Gpu(found.name, found.memory_gb), catalog, apple=True)
         if first is not None:
             values["serve"] = first.accelerator
             told.append(("serve", first.accelerator, f"--serve auto: {detected}"))
+        elif chip is not None:
+            entry = catalog.accelerators[chip.accelerator]
+            if found.memory_gb and found.memory_gb < entry.memory_gb:  # the catalog lists the largest model
+                share = round(found.memory_gb * hardware.RAM_SHARE, 1)
+                catalog.accelerators[chip.accelerator] = entry.model_copy(update={"memory_gb": share})
+                detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of its unified memory for the model"
+            values["serve"] = chip.accelerator
+            told.append(("serve", chip.accelerator, f"--serve auto: {detected}"))
         else:
             cpu = catalog.serving.get("cpu")
             memory = found.memory_gb
