@@ -165,6 +165,13 @@ def test_option_values_complete(words, expected, absent, tmp_path):
     assert not (absent & offered)
 
 
+def test_completions_are_single_shell_words(tmp_path):
+    from whichmodel.cli import complete
+
+    offered = [v for v, _ in complete.serve("")] + [v for v, _ in complete.models("")]
+    assert offered and not [v for v in offered if any(c.isspace() for c in v)]
+
+
 def test_completion_is_fast_and_never_imports_the_hub(tmp_path):
     import time
 

@@ -54,7 +54,7 @@ def _filter(pairs: Iterable[tuple[str, str]], incomplete: str) -> Pairs:
     typed = incomplete.lower()
     seen: dict[str, str] = {}
     for value, text in pairs:
-        if value.lower().startswith(typed) and value not in seen:
+        if value.lower().startswith(typed) and value not in seen and not any(c.isspace() for c in value):
             seen[value] = " ".join(text.split())[:70]
     return list(seen.items())
 
