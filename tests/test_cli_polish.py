@@ -412,3 +412,22 @@ def test_options_are_grouped_and_argument_names_readable(run):
     assert code == 0
     assert "Usage: whichmodel compare [OPTIONS] MODEL..." in out and "<list[str]>" not in out
     assert "{MODEL}" not in out
+
+
+def test_advise_never_loads_the_interview_prompt_or_detection(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from whichmodel.cli.main import main\n"
+        "try:\n"
+        "    main(['advise', '--task', 'ner', '--json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('questionary', 'prompt_toolkit', 'whichmodel.hardware') if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "WHICHMODEL_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.stderr.strip().splitlines()[-1] == "[]"
