@@ -122,6 +122,7 @@ def load_snapshot():  # -> Snapshot | None
 
 def discover_models(the_scope, cat) -> list:  # -> list[Model]
     """Hub candidates for the scope's tasks that the catalog lacks (uncurated)."""
+    from whichmodel.cli.hub import spinner
     from whichmodel.discovered import to_model
     from whichmodel.hub.discover import discover, pipeline_tag_for
     from whichmodel.hub.settings import HubError
@@ -135,7 +136,8 @@ def discover_models(the_scope, cat) -> list:  # -> list[Model]
         if tag is None:
             continue
         try:
-            found = discover(tag, limit=DISCOVER_LIMIT)
+            with spinner(f"Searching the Hub for {tag} models ..."):
+                found = discover(tag, limit=DISCOVER_LIMIT)
         except HubError as exc:
             raise errors.runtime(
                 f"--discover: {exc.message}", exc.hint or "Run without --discover to use the catalog alone"

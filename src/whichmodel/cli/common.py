@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from whichmodel.catalog import Catalog, CatalogError, UnknownName, load_catalog
-from whichmodel.cli import errors
+from whichmodel.cli import complete, errors
 from whichmodel.numbers import parse_count, parse_number
 
 CatalogOpt = Annotated[
@@ -21,7 +21,12 @@ CatalogOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
-FormatOpt = Annotated[str | None, typer.Option("--format", metavar="FORMAT", help="table, json or markdown.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", metavar="FORMAT", help="table, json or markdown.", autocompletion=complete.formats
+    ),
+]
 ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
 ]

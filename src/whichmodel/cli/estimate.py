@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from whichmodel import estimator
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, number, resolve_accelerator, resolve_model
 from whichmodel.numbers import human
 
@@ -41,6 +41,7 @@ def estimate(
             help="Catalog id or Hugging Face hub id (or give --params).",
             show_default=False,
             metavar="MODEL",
+            autocompletion=complete.models,
         ),
     ] = None,
     params: Annotated[
@@ -53,6 +54,7 @@ def estimate(
             "--strategy",
             "-s",
             metavar="STRATEGY",
+            autocompletion=complete.strategies,
             help="inference, as-is, full-finetune, lora, qlora, continued-pretraining or pretrain.",
             show_default=False,
         ),
@@ -89,6 +91,7 @@ def estimate(
             "--gpu",
             metavar="ID",
             help=f"Accelerator id or alias; cpu or edge for inference [default: {DEFAULT_GPU}].",
+            autocompletion=complete.accelerators,
         ),
     ] = None,
     gpus: Annotated[
@@ -114,7 +117,10 @@ def estimate(
     dtype: Annotated[
         str | None,
         typer.Option(
-            "--dtype", metavar="DTYPE", help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora]."
+            "--dtype",
+            metavar="DTYPE",
+            help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora].",
+            autocompletion=complete.dtypes,
         ),
     ] = None,
     optimizer: Annotated[

@@ -9,8 +9,8 @@ import typer
 from pydantic import ValidationError
 
 from whichmodel.catalog import Catalog
-from whichmodel.cli import errors
-from whichmodel.scope import Scope, ScopeFieldError, ScopeInput, ScopeProblem, normalize
+from whichmodel.cli import complete, errors
+from whichmodel.scope import Assumed, Scope, ScopeFieldError, ScopeInput, ScopeProblem, normalize
 
 TaskOpt = Annotated[
     list[str] | None,
@@ -19,6 +19,7 @@ TaskOpt = Annotated[
         "-t",
         metavar="TASK",
         help="What the model must do (repeatable): summarization, ner, chat, ...",
+        autocompletion=complete.tasks,
         show_default=False,
     ),
 ]
@@ -28,6 +29,7 @@ LanguageOpt = Annotated[
         "--language",
         "-l",
         metavar="LANG",
+        autocompletion=complete.languages,
         help="ISO 639-1 code, 'code' or 'multi' (repeatable). Default: en.",
         show_default=False,
     ),
@@ -55,7 +57,10 @@ GpuHoursOpt = Annotated[
 GpuOpt = Annotated[
     str | None,
     typer.Option(
-        "--gpu", metavar="ID", help="Training accelerator (see `catalog accelerators`). Default: a100-80gb."
+        "--gpu",
+        metavar="ID|auto",
+        autocompletion=complete.gpu,
+        help="Training accelerator (see `catalog accelerators`), or auto: this machine's GPU. Default: a100-80gb.",
     ),
 ]
 GpusOpt = Annotated[
@@ -65,8 +70,9 @@ ServeOpt = Annotated[
     str | None,
     typer.Option(
         "--serve",
-        metavar="TARGET",
-        help="Where it will run: an accelerator id, cpu or edge. Default: the --gpu.",
+        metavar="TARGET|auto",
+        autocompletion=complete.serve,
+        help="Where it will run: an accelerator id, cpu, edge, or auto: this machine. Default: the --gpu.",
     ),
 ]
 LicenseOpt = Annotated[
@@ -74,6 +80,7 @@ LicenseOpt = Annotated[
     typer.Option(
         "--license",
         metavar="LICENSE",
+        autocompletion=complete.licenses,
         help="any | open (OSI) | commercial (no user cap or use restriction). Default: any.",
     ),
 ]
@@ -82,6 +89,7 @@ DomainOpt = Annotated[
     typer.Option(
         "--domain",
         metavar="DOMAIN",
+        autocompletion=complete.domains,
         help="Application domain: biomedical, legal, finance, scientific, code, ...",
     ),
 ]
@@ -137,21 +145,112 @@ def read_scope_file(path: Path) -> dict[str, Any]:
     return data
 
 
+AUTO = "auto"
+
+
+def _is_auto(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() == AUTO
+
+
+def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Replace ``gpu: auto`` and ``serve: auto`` with what this machine has (see :mod:`whichmodel.hardware`).
+
+    Returns the (field, value, why) entries for ``scope.assumed``. A serving target on the CPU (or Apple
+    unified memory) gets the machine's memory in ``catalog.serving['cpu']`` for this run only."""
+    if not (_is_auto(values.get("gpu")) or _is_auto(values.get("serve"))):
+        return []
+    from whichmodel import hardware
+    from whichmodel.cli import output
+
+    found = hardware.detect()
+    for problem in found.problems:
+        output.note(f"Warning: GPU detection: {problem}.")
+    told: list[tuple[str, Any, str]] = []
+    first = None
+    if found.kind == "nvidia":
+        first = hardware.match(found.gpus[0], catalog)
+        if first is not None and first.warning:
+            output.note(f"Warning: {first.warning}.")
+    detected = f"detected {found.describe()}" + (f"; {first.warning}" if first and first.warning else "")
+    if _is_auto(values.get("gpu")):
+        if first is None:
+            why = (
+                f"found no NVIDIA GPU on this machine ({found.no_gpu})"
+                if found.kind != "nvidia"
+                else f"cannot place {found.describe()} (its memory is unknown)"
+            )
+            raise errors.runtime(
+                f"--gpu auto: {why}",
+                "Give --gpu ID (see `whichmodel catalog accelerators`) for the GPU you will train on",
+            )
+        values["gpu"] = first.accelerator
+        told.append(("gpu", first.accelerator, f"--gpu auto: {detected}"))
+        if values.get("gpus") is None:
+            same = sum(1 for g in found.gpus if g.name == found.gpus[0].name)
+            values["gpus"] = same
+            told.append(("gpus", same, f"--gpu auto: {same} {found.gpus[0].name} on this machine"))
+    if _is_auto(values.get("serve")):
+        chip = None
+        if found.kind == "apple":
+            chip = hardware.match(hardware.Gpu(found.name, found.memory_gb), catalog, apple=True)
+        if first is not None:
+            values["serve"] = first.accelerator
+            told.append(("serve", first.accelerator, f"--serve auto: {detected}"))
+        elif chip is not None:
+            entry = catalog.accelerators[chip.accelerator]
+            if found.memory_gb and found.memory_gb < entry.memory_gb:  # the catalog lists the largest model
+                share = round(found.memory_gb * hardware.RAM_SHARE, 1)
+                catalog.accelerators[chip.accelerator] = entry.model_copy(update={"memory_gb": share})
+                detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of its unified memory for the model"
+            values["serve"] = chip.accelerator
+            told.append(("serve", chip.accelerator, f"--serve auto: {detected}"))
+        else:
+            cpu = catalog.serving.get("cpu")
+            memory = found.memory_gb
+            if cpu is not None and memory:
+                share = round(memory * hardware.RAM_SHARE, 1)
+                catalog.serving["cpu"] = cpu.model_copy(
+                    update={
+                        "memory_gb": share,
+                        "name": f"this machine ({found.name or 'CPU'})",
+                        "sources": [
+                            f"--serve auto: {found.describe()}; {hardware.RAM_SHARE:.0%} of it for the model (an assumption)"
+                        ],
+                    }
+                )
+                detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of it for the model"
+            values["serve"] = "cpu"
+            told.append(("serve", "cpu", f"--serve auto: {detected}"))
+    return told
+
+
+def _with_detected(scope: Scope, told: list[tuple[str, Any, str]]) -> Scope:
+    if not told:
+        return scope
+    fields = {f for f, _, _ in told}
+    kept = [a for a in scope.assumed if a.field not in fields]
+    added = [Assumed.model_construct(field=f, value=v, why=why) for f, v, why in told]
+    return scope.model_copy(update={"assumed": [*kept, *added]})
+
+
 def build_scope(catalog: Catalog, scope_file: Path | None, flags: dict[str, Any]) -> Scope:
     """Merge the scope file with flags (flags win), validate, and normalize against the catalog."""
     if scope_file is None:
+        flags = dict(flags)
+        told = resolve_auto(catalog, flags)
         try:
             raw = ScopeInput.from_flags(flags)
         except ScopeFieldError as exc:
             raise errors.usage(
                 f"{FLAG.get(exc.field, exc.field)}: {exc.message}", "See `whichmodel advise --help`"
             ) from None
-        return _normalize(raw, catalog)
+        return _with_detected(_normalize(raw, catalog), told)
     data: dict[str, Any] = read_scope_file(scope_file)
     source = f"scope file {str(scope_file)!r}"
     for key, value in flags.items():
         if value is not None and value != []:
             data[key] = value
+    told = resolve_auto(catalog, data)
     try:
         raw = ScopeInput.model_validate(data)
     except ValidationError as exc:
@@ -165,7 +264,7 @@ def build_scope(catalog: Catalog, scope_file: Path | None, flags: dict[str, Any]
                 f"Unknown scope field {field!r} in the {source}", f"Known fields: {known}"
             ) from None
         raise errors.usage(f"{name}: {msg}", "See `whichmodel advise --help`") from None
-    return _normalize(raw, catalog)
+    return _with_detected(_normalize(raw, catalog), told)
 
 
 def _normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
