@@ -95,20 +95,11 @@ DISCOVER_LIMIT = 20
 
 
 def load_snapshot():  # -> Snapshot | None
-    """The Hub snapshot when one exists (its module is imported only then); warnings go to stderr."""
-    from whichmodel.paths import cache_dir
-
-    try:
-        path = cache_dir() / "hub-snapshot.json"
-    except RuntimeError as exc:  # '~' in WHICHMODEL_CACHE_DIR and no home directory to expand it to
-        output.note(f"Warning: the Hub snapshot's folder is unknown ({exc}); advising without it.")
-        return None
-    if not path.is_file():
-        return None
-    from whichmodel.hub_snapshot import read_snapshot
+    """The Hub snapshot when one exists; warnings go to stderr."""
+    from whichmodel.inputs import load_snapshot as read
 
     warnings: list[str] = []
-    snapshot = read_snapshot(path, warnings)
+    snapshot = read(warnings)
     for w in warnings:
         output.note(f"Warning: {w}")
     return snapshot

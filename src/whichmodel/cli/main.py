@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
     command = build_command(args)
     try:
         rv = command.main(args=args, prog_name="whichmodel", standalone_mode=False)
-    except errors.CliError as exc:
+    except errors.WhichmodelError as exc:
         errors.report(exc)
         sys.exit(exc.code)
     except click.NoArgsIsHelpError as exc:
