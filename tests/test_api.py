@@ -59,10 +59,22 @@ def test_advise_takes_a_scope_mapping_and_a_scope_file(run, tmp_path):
 
 
 ESTIMATES = [
-    (["qwen2.5-7b-instruct", "-s", "qlora", "--examples", "10k"], {"model": "qwen2.5-7b-instruct", "strategy": "qlora", "examples": "10k"}),
-    (["--params", "7B", "-s", "lora", "--gpu", "rtx-4090", "--tokens", "5M"], {"params": "7B", "strategy": "lora", "gpu": "rtx-4090", "tokens": 5e6}),
-    (["bert-base-uncased", "-s", "inference", "--gpu", "t4"], {"model": "bert-base-uncased", "strategy": "inference", "gpu": "t4"}),
-    (["gpt2", "-s", "full-finetune", "--seq-len", "1024", "--batch", "4", "--gpus", "2"], {"model": "gpt2", "strategy": "full-finetune", "seq_len": 1024, "batch": 4, "gpus": 2}),
+    (
+        ["qwen2.5-7b-instruct", "-s", "qlora", "--examples", "10k"],
+        {"model": "qwen2.5-7b-instruct", "strategy": "qlora", "examples": "10k"},
+    ),
+    (
+        ["--params", "7B", "-s", "lora", "--gpu", "rtx-4090", "--tokens", "5M"],
+        {"params": "7B", "strategy": "lora", "gpu": "rtx-4090", "tokens": 5e6},
+    ),
+    (
+        ["bert-base-uncased", "-s", "inference", "--gpu", "t4"],
+        {"model": "bert-base-uncased", "strategy": "inference", "gpu": "t4"},
+    ),
+    (
+        ["gpt2", "-s", "full-finetune", "--seq-len", "1024", "--batch", "4", "--gpus", "2"],
+        {"model": "gpt2", "strategy": "full-finetune", "seq_len": 1024, "batch": 4, "gpus": 2},
+    ),
 ]
 
 

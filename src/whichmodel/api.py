@@ -199,6 +199,6 @@ def estimate(
 def recipe(advice: Advice, rank: int = 1, to: str = "trl", *, catalog: Paths = None) -> str:
     """The recipe `whichmodel recipe --rank N --to TARGET` writes for ``advice``: a training script, an Axolotl
     config or an inference snippet (see docs/recipes.md). ``catalog`` must be the one the advice used."""
-    from whichmodel.recipe import build
+    from whichmodel.recipes import build
 
     return build(advice, _catalog(catalog), rank=rank, to=to)

@@ -57,7 +57,9 @@ def read_scope_file(path: Path) -> dict[str, Any]:
             f"Scope file {str(path)!r} {exc.message}{where}", "Pass a YAML or JSON mapping of scope fields"
         ) from None
     if data is None:
-        raise UsageError(f"Scope file {str(path)!r} is empty", "Write fields such as `tasks: [summarization]`")
+        raise UsageError(
+            f"Scope file {str(path)!r} is empty", "Write fields such as `tasks: [summarization]`"
+        )
     if not isinstance(data, dict):
         raise UsageError(
             f"Scope file {str(path)!r} holds a {type(data).__name__}, not a mapping",
@@ -75,7 +77,9 @@ def build_scope(
         try:
             raw = ScopeInput.from_flags(dict(flags))
         except ScopeFieldError as exc:
-            raise UsageError(f"{flag_for(exc.field)}: {exc.message}", "See `whichmodel advise --help`") from None
+            raise UsageError(
+                f"{flag_for(exc.field)}: {exc.message}", "See `whichmodel advise --help`"
+            ) from None
         return _normalize(raw, catalog)
     if isinstance(scope_file, Mapping):
         data: dict[str, Any] = dict(scope_file)
@@ -95,7 +99,9 @@ def build_scope(
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         if err.get("type") == "extra_forbidden":
             known = ", ".join(ScopeInput.model_fields)
-            raise UsageError(f"Unknown scope field {field!r} in the {source}", f"Known fields: {known}") from None
+            raise UsageError(
+                f"Unknown scope field {field!r} in the {source}", f"Known fields: {known}"
+            ) from None
         raise UsageError(f"{name}: {msg}", "See `whichmodel advise --help`") from None
     return _normalize(raw, catalog)
 
@@ -198,7 +204,8 @@ def estimate_document(
         raise UsageError(str(exc)) from None
     if model is None and params is None:
         raise UsageError(
-            "Give a MODEL (catalog or hub id) or --params", "For example: whichmodel estimate --params 7B -s lora"
+            "Give a MODEL (catalog or hub id) or --params",
+            "For example: whichmodel estimate --params 7B -s lora",
         )
     n_params = number("--params", params, positive=True)
     n_gpus = whole("--gpus", gpus)
@@ -218,7 +225,9 @@ def estimate_document(
     if entry is not None and n_params is None:
         n_params = entry.params_b * 1e9
     elif entry is not None:
-        assumed.append(f"--params {human(n_params)} replaces {entry.id}'s {human(entry.params_b * 1e9)} parameters")
+        assumed.append(
+            f"--params {human(n_params)} replaces {entry.id}'s {human(entry.params_b * 1e9)} parameters"
+        )
     assert n_params is not None
     if gpu is None:
         gpu = DEFAULT_GPU
@@ -291,7 +300,8 @@ def load(paths: list[str | Path] | tuple[str | Path, ...] = ()) -> Catalog:
         missing = [p for p in exc.problems if p.message.startswith("does not exist")]
         if missing and len(missing) == len(exc.problems):
             raise UsageError(
-                f"Catalog file {missing[0].file!r} does not exist", "Check the --catalog path or WHICHMODEL_CATALOG"
+                f"Catalog file {missing[0].file!r} does not exist",
+                "Check the --catalog path or WHICHMODEL_CATALOG",
             ) from None
         n = len(exc.problems)
         raise CatalogError(

@@ -71,13 +71,24 @@ def recipe(
     inference snippet, with the estimator's settings and the estimate as a comment."""
     from whichmodel.cli.advise import run_advice
     from whichmodel.inputs import count
-    from whichmodel.recipe import build
+    from whichmodel.recipes import build
 
     n = count("--rank", rank, positive=True)
     assert n is not None
     cat = load(catalog)
     flags = flags_dict(
-        task, language, examples, domain_tokens, input_tokens, gpu_hours, gpu, gpus, serve, license, domain, top
+        task,
+        language,
+        examples,
+        domain_tokens,
+        input_tokens,
+        gpu_hours,
+        gpu,
+        gpus,
+        serve,
+        license,
+        domain,
+        top,
     )
     if top is None and n > 5:
         flags["top"] = str(n)  # --rank 7 needs seven recommendations

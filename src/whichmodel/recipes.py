@@ -36,7 +36,10 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "adapter_lr": (2e-4, "QLoRA (Dettmers et al. 2023), Appendix B: 2e-4 for 7B and 13B"),
     "adapter_lr_large": (1e-4, "QLoRA (Dettmers et al. 2023), Appendix B: 1e-4 for 33B and 65B"),
     "decoder_full_lr": (2e-5, "Stanford Alpaca fine-tuning recipe: learning rate 2e-5, 3 epochs"),
-    "encoder_lr": (2e-5, "BERT (Devlin et al. 2019) fine-tuning grid {5e-5, 4e-5, 3e-5, 2e-5}; 2e-5 as run_glue"),
+    "encoder_lr": (
+        2e-5,
+        "BERT (Devlin et al. 2019) fine-tuning grid {5e-5, 4e-5, 3e-5, 2e-5}; 2e-5 as run_glue",
+    ),
     "seq2seq_lr": (3e-5, "fairseq BART README, CNN/DailyMail fine-tuning: lr 3e-05"),
     "warmup_ratio": (0.03, "QLoRA and Stanford Alpaca: warm-up ratio 0.03"),
     "max_grad_norm": (0.3, "QLoRA (Dettmers et al. 2023), Appendix B: max grad norm 0.3"),
@@ -93,7 +96,10 @@ def _comment(text: Any) -> str:
 def pick(advice: Advice, rank: int) -> Recommendation:
     recs = advice.recommendations
     if not recs:
-        raise UsageError("No model fits every constraint, so there is no recipe to write", "See `whichmodel advise --explain`")
+        raise UsageError(
+            "No model fits every constraint, so there is no recipe to write",
+            "See `whichmodel advise --explain`",
+        )
     if not 1 <= rank <= len(recs):
         raise UsageError(
             f"--rank: {rank} is out of range (the advice has {len(recs)} recommendation{'s' if len(recs) != 1 else ''})",
@@ -213,7 +219,9 @@ def header(p: Plan, what: str) -> list[str]:
     )
     for w in r.warnings:
         lines.append(f"# Warning: {_comment(w)}")
-    lines.append("# Replace the dataset below with your data; the estimate assumed the scope's example count.")
+    lines.append(
+        "# Replace the dataset below with your data; the estimate assumed the scope's example count."
+    )
     return lines
 
 
