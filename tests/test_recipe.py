@@ -241,3 +241,15 @@ def test_catalog_text_cannot_become_code():
 def test_settings_cite_their_sources():
     for name, (value, source) in rcp.SETTINGS.items():
         assert value is not None and len(source) > 10, name
+
+
+def test_json_holds_the_recipe_and_its_settings(run):
+    code, out, err = run("recipe", *CHAT, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    _, script, _ = run("recipe", *CHAT)
+    assert doc["recipe"] == script and doc["kind"] == "training" and doc["to"] == "trl"
+    assert f"max_length={doc['settings']['seq_len']}," in script
+    assert doc["settings"]["lora"]["r"] == rcp.setting("lora_r")
+    code, _, err = run("recipe", *CHAT, "--json", "-o", "x.py")
+    assert code == 2 and "--json" in err

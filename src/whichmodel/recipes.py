@@ -171,10 +171,44 @@ def plan(advice: Advice, catalog: Catalog, rank: int = 1) -> Plan:
 
 def build(advice: Advice, catalog: Catalog, rank: int = 1, to: str = "trl") -> str:
     """The recipe for recommendation ``rank`` of ``advice`` in the ``to`` format."""
+    return document(advice, catalog, rank, to)["recipe"]
+
+
+def document(advice: Advice, catalog: Catalog, rank: int = 1, to: str = "trl") -> dict[str, Any]:
+    """`recipe --json`: the recipe's text with the recommendation and the settings written into it."""
     target = to.strip().lower()
     if target not in TARGETS:
         raise UsageError(f"--to: unknown target {to!r}", f"Use one of: {', '.join(TARGETS)}")
     p = plan(advice, catalog, rank)
+    text = render(p, target)
+    kind = "config" if target == "axolotl" else "inference" if p.rec.strategy == "as-is" else "training"
+    return {
+        "to": target,
+        "kind": kind,
+        "rank": p.rec.rank,
+        "model": p.rec.model,
+        "hub_id": p.hub_id,
+        "strategy": p.rec.strategy,
+        "settings": {
+            "seq_len": p.seq_len,
+            "micro_batch": p.micro_batch,
+            "gradient_accumulation": p.grad_accum,
+            "epochs": p.epochs if p.rec.strategy != "as-is" else None,
+            "dtype": p.dtype,
+            "compute_dtype": p.compute_dtype,
+            "gradient_checkpointing": p.gradient_checkpointing if p.rec.strategy != "as-is" else None,
+            "learning_rate": p.learning_rate if p.rec.strategy != "as-is" else None,
+            "lora": {"r": p.lora_r, "alpha": p.lora_alpha, "dropout": p.lora_dropout, "targets": "all-linear"}
+            if p.rec.strategy in ("lora", "qlora")
+            else None,
+            "labels": p.labels,
+        },
+        "estimates": p.rec.estimates.model_dump(mode="json"),
+        "recipe": text,
+    }
+
+
+def render(p: Plan, target: str) -> str:
     if target == "axolotl":
         return axolotl(p)
     if p.rec.strategy == "as-is":

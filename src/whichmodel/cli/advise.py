@@ -88,7 +88,7 @@ def advise(
     the_scope = build_scope(cat, scope, flags)
     extra = discover_models(the_scope, cat) if discover else []
     advice = run_advice(the_scope, cat, extra=extra)
-    show(advice, kind, explain)
+    show(advice, kind, explain, cat, extra)
 
 
 DISCOVER_LIMIT = 20
@@ -151,7 +151,7 @@ def run_advice(the_scope, cat, extra=()):  # -> Advice
     return engine_advise(the_scope, cat, snapshot=load_snapshot(), now=datetime.now(UTC), extra=extra)
 
 
-def show(advice, kind: str, explain: bool) -> None:
+def show(advice, kind: str, explain: bool, cat=None, extra=()) -> None:
     if kind == "json":
         output.emit_json(advice.to_json())
     elif kind == "markdown":
@@ -162,3 +162,7 @@ def show(advice, kind: str, explain: bool) -> None:
         from whichmodel.cli.render_advice import render
 
         render(advice, explain=explain)
+        if explain:  # what would change the answer, and quality against cost (cli/chart.py)
+            from whichmodel.cli.chart import explain_extras
+
+            explain_extras(advice, cat if cat is not None else load(), extra)

@@ -149,4 +149,10 @@ def compare(
             else rejected[m.id].reason
         ),
     )
-    output.console().print(table)
+    con = output.console()
+    con.print(table)
+    from whichmodel.cli.chart import show as show_chart  # quality against cost for the viable models
+    from whichmodel.tradeoff import build as build_chart
+
+    con.print()
+    show_chart(build_chart(advice), con, digits="the models ranked by score")

@@ -66,12 +66,16 @@ def recipe(
         typer.Option("--output", "-o", metavar="FILE", help="Write the recipe here (default: stdout)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    json_: Annotated[
+        bool,
+        typer.Option("--json", help="Print the recipe, its recommendation and its settings as JSON."),
+    ] = False,
 ) -> None:
     """Write a runnable recipe for one of advise's recommendations: a training script, a config or an
     inference snippet, with the estimator's settings and the estimate as a comment."""
     from whichmodel.cli.advise import run_advice
     from whichmodel.inputs import count
-    from whichmodel.recipes import build
+    from whichmodel.recipes import document
 
     n = count("--rank", rank, positive=True)
     assert n is not None
@@ -93,7 +97,17 @@ def recipe(
     if top is None and n > 5:
         flags["top"] = str(n)  # --rank 7 needs seven recommendations
     the_scope = build_scope(cat, scope, flags)
-    text = build(run_advice(the_scope, cat), cat, rank=n, to=to)
+    doc = document(run_advice(the_scope, cat), cat, rank=n, to=to)
+    if json_:
+        if out is not None:
+            raise errors.usage(
+                "--json prints to stdout", "Drop -o, or drop --json to write the recipe to FILE"
+            )
+        from whichmodel.cli import output
+
+        output.emit_json(doc)
+        return
+    text = doc["recipe"]
     if out is None:
         import sys
 
