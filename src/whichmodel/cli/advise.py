@@ -26,7 +26,7 @@ from whichmodel.cli.scopeargs import (
     flags_dict,
 )
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "html")
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
 def output_format(json_: bool, fmt: str | None) -> str:
     if fmt is not None and fmt.lower() not in FORMATS:
-        raise errors.usage(f"--format: unknown format {fmt!r}", "Use table, json or markdown")
+        raise errors.usage(f"--format: unknown format {fmt!r}", "Use table, json, markdown or html")
     if json_ and fmt is not None and fmt.lower() != "json":
         raise errors.usage("--json and --format disagree", "Use one of them")
     return "json" if json_ else (fmt or "table").lower()
@@ -158,6 +158,10 @@ def show(advice, kind: str, explain: bool, cat=None, extra=()) -> None:
         from whichmodel.cli.render_advice import markdown
 
         print(markdown(advice), end="")
+    elif kind == "html":  # a self-contained report with the quality-against-cost chart (cli/render_html.py)
+        from whichmodel.cli.render_html import report
+
+        print(report(advice, cat if cat is not None else load(), extra), end="")
     else:
         from whichmodel.cli.render_advice import render
 

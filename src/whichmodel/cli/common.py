@@ -21,7 +21,7 @@ CatalogOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a table.")]
-FormatOpt = Annotated[str | None, typer.Option("--format", metavar="FORMAT", help="table, json or markdown.")]
+FormatOpt = Annotated[str | None, typer.Option("--format", metavar="FORMAT", help="table, json, markdown or html (a self-contained report).")]
 ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="Show every rule's contribution and every rejection.")
 ]
