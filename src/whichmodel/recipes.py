@@ -417,7 +417,7 @@ def axolotl(p: Plan) -> str:
     config.update(
         micro_batch_size=p.micro_batch,
         gradient_accumulation_steps=p.grad_accum,
-        num_epochs=p.epochs,
+        num_epochs=int(p.epochs) if float(p.epochs).is_integer() else p.epochs,
         learning_rate=p.learning_rate,
         lr_scheduler="cosine",
         warmup_ratio=setting("warmup_ratio"),

@@ -76,9 +76,14 @@ def recipe(
     from whichmodel.cli.advise import run_advice
     from whichmodel.inputs import count
     from whichmodel.recipes import document
+    from whichmodel.scope import MAXIMUM
 
     n = count("--rank", rank, positive=True)
     assert n is not None
+    if n > MAXIMUM["top"]:
+        raise errors.usage(
+            f"--rank: {rank!r} is too large (at most {MAXIMUM['top']:,.0f})", "Use --rank 1 for the top pick"
+        )
     cat = load(catalog)
     flags = flags_dict(
         task,
