@@ -21,8 +21,9 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", 
 HubId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
 ]
-# No control characters in text (an escape sequence in a note would drive the terminal that prints it).
-PLAIN_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+# No control characters in text (an escape sequence in a note would drive the terminal that prints it),
+# nor bidi controls (U+202E shows "evil" as "live": Trojan Source, CVE-2021-42574).
+PLAIN_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=PLAIN_TEXT)]
 Source = Annotated[str, StringConstraints(min_length=3, max_length=1000, pattern=PLAIN_TEXT)]
 Sources = Annotated[list[Source], Field(min_length=1)]
@@ -83,6 +84,23 @@ class FamilyFit(Strict):
     reason: Text = Field(description="One sentence rooted in the pre-training objective.")
 
 
+class TaskBenchmark(Strict):
+    """A published benchmark that measures a task; models' ``benchmarks`` entries name it by ``id``."""
+
+    id: Id = Field(description="Benchmark id that model entries cite, e.g. humaneval-plus, mteb-en-v2, conll2003.")
+    name: Text = Field(description="What it is called in papers and on leaderboards.")
+    metric: Text = Field(description="The metric, e.g. 'pass@1 (%)', 'F1', 'ROUGE-L', 'chrF++', 'NDCG@10 mean'.")
+    higher_is_better: bool = True
+    scale: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=2, max_length=2)] = Field(
+        description="[lowest, highest] value the metric can take, e.g. [0, 100]; Elo-like ratings give a plausible range."
+    )
+    weight: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = Field(
+        default=1.0, description="How much this benchmark counts towards the task's expected quality, 0-1."
+    )
+    description: Text | None = None
+    sources: Sources
+
+
 class Task(Strict):
     id: Id
     name: Text
@@ -104,6 +122,23 @@ class Task(Strict):
         "model closes most of the gap.",
     )
     families: dict[Family, FamilyFit]
+    benchmarks: list[TaskBenchmark] = Field(
+        default_factory=list, description="Published benchmarks that measure the task, most telling first."
+    )
+    sources: Sources
+
+
+# --- languages -------------------------------------------------------------------------------------
+
+
+class Language(Strict):
+    """A natural language: its ISO 639-1 (or 639-3) code, its name and the script it is written in."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+    name: Text
+    script: Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]{3}$")] = Field(
+        description="ISO 15924 code of its usual script: Latn, Cyrl, Arab, Deva, Beng, Hani, Jpan, Kore, ..."
+    )
     sources: Sources
 
 
@@ -130,6 +165,18 @@ class License(Strict):
 # --- accelerators and serving targets -------------------------------------------------------------
 
 
+class CloudInstance(Strict):
+    """A cloud instance type: a name people type (``g5.xlarge``) and how many of the accelerator it holds."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=60)]
+    gpus: PositiveInt
+    usd_per_hour: Annotated[NonNegative, Field(le=MAX_HARDWARE)] | None = Field(
+        default=None, description="On-demand price of the whole instance per hour."
+    )
+    price_date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}){0,2}$")] | None = None
+    source: Source
+
+
 class Accelerator(Strict):
     id: Id
     name: Text
@@ -147,6 +194,13 @@ class Accelerator(Strict):
     )
     price_source: Text | None = None
     price_date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}){0,2}$")] | None = None
+    serving_only: bool = Field(
+        default=False, description="Only a serving target (Apple Silicon, phones): never proposed for training."
+    )
+    unified_memory: bool = Field(default=False, description="CPU and GPU share one memory pool (Apple Silicon).")
+    instances: list[CloudInstance] = Field(
+        default_factory=list, description="Cloud instance types built on this accelerator (g5.xlarge, p4d.24xlarge)."
+    )
     sources: Sources
     notes: Text | None = None
 
@@ -166,6 +220,21 @@ class ServingTarget(Strict):
 
 
 # --- models ----------------------------------------------------------------------------------------
+
+
+class BenchmarkScore(Strict):
+    """A published figure on a benchmark that one of the model's tasks names (``tasks[].benchmarks[].id``)."""
+
+    name: Id = Field(description="Benchmark id, as listed by the task (e.g. humaneval-plus, mteb-en-v2, conll2003).")
+    score: float = Field(allow_inf_nan=False, description="The figure as published, on the benchmark's scale.")
+    source: Source = Field(description="Where it was read: model card, paper table, leaderboard, with its date.")
+    setting: Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=PLAIN_TEXT)] = Field(
+        description="How it was measured (shots, split, version, prompt): scores of different settings differ."
+    )
+
+
+Direction = Annotated[str, StringConstraints(pattern=r"^([a-z]{2,3}|\*)-([a-z]{2,3}|\*)$")]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=PLAIN_TEXT)]
 
 
 class Quality(Strict):
@@ -220,7 +289,33 @@ class Model(Strict):
     vocab_size: Dim | None = None
     year: Annotated[int, Field(ge=2017, le=2100)] | None = None
     paper: Text | None = None
-    quality: list[Quality] = Field(default_factory=list)
+    quality: list[Quality] = Field(
+        default_factory=list, description="Older form of published figures (any benchmark); prefer `benchmarks`."
+    )
+    benchmarks: list[BenchmarkScore] = Field(
+        default_factory=list,
+        description="Published figures on the benchmarks the model's tasks name (catalog/tasks.yaml).",
+    )
+    directions: list[Direction] = Field(
+        default_factory=list,
+        description="Translation checkpoints: the directions it translates, 'en-de'; '*-en' many-to-one; '*-*' many-to-many.",
+    )
+    labels: list[Label] = Field(
+        default_factory=list,
+        description="Classification and tagging checkpoints: the fixed label set its head predicts (config id2label).",
+    )
+    open_labels: bool = Field(
+        default=False,
+        description="Takes any label set at inference (NLI zero-shot classifiers, GLiNER-style zero-shot NER).",
+    )
+    specialised_for: list[Id] = Field(
+        default_factory=list,
+        description="Task ids it was trained or tuned mainly for (a code model: code-generation); empty: a generalist.",
+    )
+    tokenizer_scripts: list[Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]{3}$")]] | None = Field(
+        default=None,
+        description="ISO 15924 scripts its tokenizer can encode when limited (T5: Latn); null: no known limit.",
+    )
     notes: Text | None = None
 
 
@@ -246,7 +341,16 @@ class CatalogFile(Strict):
     accelerators: list[Accelerator] | None = None
     serving: list[ServingTarget] | None = None
     licenses: list[License] | None = None
+    languages: list[Language] | None = None
     weights: Weights | None = None
 
 
-SECTIONS: tuple[str, ...] = ("models", "tasks", "architectures", "accelerators", "serving", "licenses")
+SECTIONS: tuple[str, ...] = (
+    "models",
+    "tasks",
+    "architectures",
+    "accelerators",
+    "serving",
+    "licenses",
+    "languages",
+)

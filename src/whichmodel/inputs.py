@@ -324,7 +324,13 @@ def load_snapshot(warnings: list[str]):  # -> Snapshot | None
     except RuntimeError as exc:  # '~' in WHICHMODEL_CACHE_DIR and no home directory to expand it to
         warnings.append(f"the Hub snapshot's folder is unknown ({exc}); advising without it.")
         return None
-    if not path.is_file():
+    try:
+        present = path.is_file()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, say
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        warnings.append(f"the Hub snapshot's folder cannot be used ({reason}); advising without it.")
+        return None
+    if not present:
         return None
     from whichmodel.hub_snapshot import read_snapshot
 

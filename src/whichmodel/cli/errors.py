@@ -59,13 +59,22 @@ def shorten_quoted(text: str) -> str:
     return _LONG_QUOTE.sub(cut, text)
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line without control or bidi characters: what an error quotes back (a file name, a value, a
+    Hub answer) cannot drive the terminal. Escapes are shown as ``\\x1b``."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], str(text).replace("\n", " ").replace("\t", " "))
+
+
 def report(err: WhichmodelError) -> None:
     for line in err.details:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(printable(line) + "\n")
     msg = sentence(err.message)
     if err.hint:
         msg += " " + sentence(err.hint)
-    sys.stderr.write(f"Error: {shorten_quoted(msg)}\n")
+    sys.stderr.write(f"Error: {printable(shorten_quoted(msg))}\n")
 
 
 def report_text(message: str, hint: str = "") -> None:

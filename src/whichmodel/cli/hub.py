@@ -119,7 +119,7 @@ def refresh(
     n = len(hub_ids)
     if not json_:
         output.note(
-            f"Fetching Hub metadata for {n} model{'s' if n != 1 else ''} from {settings.endpoint} ..."
+            f"Fetching Hub metadata for {n} model{'s' if n != 1 else ''} from {settings.shown_endpoint} ..."
         )
     progress = _progress(n) if (not json_ and sys.stderr.isatty()) else None
     try:
@@ -132,7 +132,7 @@ def refresh(
         raise _fail(exc) from None
     except OSError as exc:
         raise errors.runtime(
-            f"Cannot write the Hub snapshot to {path} ({exc.strerror or type(exc).__name__})",
+            f"Cannot write the Hub snapshot to {path} ({exc.strerror or exc or type(exc).__name__})",
             "Check the folder's permissions or set WHICHMODEL_CACHE_DIR; the previous snapshot is unchanged",
         ) from None
 
@@ -151,6 +151,8 @@ def refresh(
         cli_err.details = details
         raise cli_err
 
+    for w in result.warnings:
+        output.note(f"Warning: {output.printable(w)}")
     for f in result.failures:
         text = errors.sentence(f.message)
         output.note(f"Warning: {text}" if f.hub_id and f.hub_id in text else f"Warning: {f.hub_id}: {text}")
@@ -160,7 +162,7 @@ def refresh(
         output.emit_json(
             {
                 "snapshot": str(result.path),
-                "endpoint": settings.endpoint,
+                "endpoint": settings.shown_endpoint,
                 "fetched_at": snap.fetched_at,
                 "requested": len(hub_ids),
                 "refreshed": [r.hub_id for r in result.records],
@@ -236,7 +238,7 @@ def info(
             rec = fetch_one(hub_id, settings)
         except HubError as exc:
             raise _fail(exc) from None
-        source = f"live from {settings.endpoint}"
+        source = f"live from {settings.shown_endpoint}"
     else:
         snap = _snapshot_notes()
         if snap is None:
@@ -263,7 +265,10 @@ def info(
     table.add_row("downloads", f"{rec.downloads:,}" if rec.downloads is not None else "?")
     table.add_row("likes", f"{rec.likes:,}" if rec.likes is not None else "?")
     table.add_row(
-        "gated", "no" if rec.gated is False else ("?" if rec.gated is None else f"yes ({rec.gated})")
+        "gated",
+        "no"
+        if rec.gated is False
+        else ("?" if rec.gated is None else f"yes ({output.printable(str(rec.gated))})"),
     )
     table.add_row("license", output.printable(rec.license or "?"))
     table.add_row(
