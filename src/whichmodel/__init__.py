@@ -10,11 +10,8 @@ Importing the package is light: the API's modules load on first use, and neither
 huggingface_hub is imported by it.
 """
 
-from __future__ import annotations
-
 import os as _os
 import sys as _sys
-from typing import TYPE_CHECKING, Any
 
 if _os.path.basename(_sys.argv[0] if _sys.argv else "").lower() in ("whichmodel", "whichmodel.exe"):
     # Run as the `whichmodel` command: Ctrl-C during start-up (imports take a few hundred milliseconds)
@@ -29,6 +26,9 @@ if _os.path.basename(_sys.argv[0] if _sys.argv else "").lower() in ("whichmodel"
 
     if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
         _signal.signal(_signal.SIGINT, _interrupted_early)
+
+# Everything below runs after the handler above is in place (no import above it but os and sys).
+from typing import Any
 
 from whichmodel.errors import CatalogError, RuntimeProblem, UsageError, WhichmodelError
 
@@ -47,10 +47,8 @@ __all__ = [
     "recipe",
 ]
 
-if TYPE_CHECKING:
-    from whichmodel.advice import Advice
-    from whichmodel.api import Estimate, advise, estimate, recipe
-
+# Loaded on first use (and not imported for type checkers either: the core's import contracts see no path
+# from the package to the API, whose `discover=True` reaches the Hub).
 _LAZY = {
     "advise": "whichmodel.api",
     "estimate": "whichmodel.api",

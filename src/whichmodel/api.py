@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from whichmodel.advice import Advice
+from whichmodel.catalog import Catalog
 from whichmodel.errors import UsageError
 
 __all__ = ["Advice", "Estimate", "advise", "estimate", "recipe"]
@@ -49,7 +50,7 @@ def _list(name: str, value: Any) -> list[str] | None:
     return [text] if isinstance(text, str) else text
 
 
-def _catalog(paths: Paths):  # -> Catalog
+def _catalog(paths: Paths) -> Catalog:
     from whichmodel import inputs
 
     if paths is None:

@@ -10,14 +10,18 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from whichmodel.catalog import Catalog, UnknownName
+from whichmodel.catalog_schema import Accelerator, Model
 from whichmodel.errors import UsageError, unknown_name
 from whichmodel.numbers import human, parse_count, parse_number
 from whichmodel.scope import Scope, ScopeFieldError, ScopeInput, ScopeProblem, normalize
+
+if TYPE_CHECKING:
+    from whichmodel.hub_snapshot import Snapshot
 
 # Scope field -> the flag that sets it; a field not listed is set by --field-name (gpu_hours -> --gpu-hours).
 FLAG: dict[str, str] = {
@@ -152,14 +156,14 @@ def whole(flag: str, text: str | float | None) -> int | None:
     return int(value)
 
 
-def resolve_model(cat: Catalog, name: str):  # -> Model
+def resolve_model(cat: Catalog, name: str) -> Model:
     try:
         return cat.model(name)
     except UnknownName as exc:
         raise unknown_name("model", name, exc.matches, "whichmodel catalog list") from None
 
 
-def resolve_accelerator(cat: Catalog, name: str):  # -> Accelerator
+def resolve_accelerator(cat: Catalog, name: str) -> Accelerator:
     try:
         return cat.accelerator(name)
     except UnknownName as exc:
@@ -314,7 +318,7 @@ def load(paths: list[str | Path] | tuple[str | Path, ...] = ()) -> Catalog:
 # --- the Hub snapshot -------------------------------------------------------------------------------------
 
 
-def load_snapshot(warnings: list[str]):  # -> Snapshot | None
+def load_snapshot(warnings: list[str]) -> Snapshot | None:
     """The Hub snapshot when one exists (its module is imported only then); problems are appended to
     ``warnings`` as sentences for the caller to show."""
     from whichmodel.paths import cache_dir

@@ -171,7 +171,8 @@ def plan(advice: Advice, catalog: Catalog, rank: int = 1) -> Plan:
 
 def build(advice: Advice, catalog: Catalog, rank: int = 1, to: str = "trl") -> str:
     """The recipe for recommendation ``rank`` of ``advice`` in the ``to`` format."""
-    return document(advice, catalog, rank, to)["recipe"]
+    text: str = document(advice, catalog, rank, to)["recipe"]
+    return text
 
 
 def document(advice: Advice, catalog: Catalog, rank: int = 1, to: str = "trl") -> dict[str, Any]:
@@ -247,9 +248,10 @@ def header(p: Plan, what: str) -> list[str]:
             f"{p.grad_accum}, {p.epochs:g} epochs, {p.dtype}, gradient checkpointing "
             f"{'on' if p.gradient_checkpointing else 'off'}."
         )
-    mem = e.inference_memory_gb
+    serve_gb = e.inference_memory_gb
     lines.append(
-        f"# Serving on {_comment(p.serve)}: {'?' if mem is None else f'{mem:.3g}'} GB in {e.serve_dtype or '?'}."
+        f"# Serving on {_comment(p.serve)}: {'?' if serve_gb is None else f'{serve_gb:.3g}'} GB in "
+        f"{e.serve_dtype or '?'}."
     )
     for w in r.warnings:
         lines.append(f"# Warning: {_comment(w)}")
