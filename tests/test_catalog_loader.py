@@ -177,6 +177,14 @@ def _cache_files(folder: Path) -> list[Path]:
 
 def _same(a, b) -> bool:
     sections = ("models", "tasks", "architectures", "accelerators", "serving", "licenses")
+    dumps = [  # what `catalog show --json` prints: the fields each entry set, nested ones included
+        [e.model_dump(mode="json", exclude_unset=True) for e in getattr(c, s).values()]
+        for c in (a, b)
+        for s in sections
+    ]
+    half = len(dumps) // 2
+    if dumps[:half] != dumps[half:]:
+        return False
     return all(getattr(a, s) == getattr(b, s) for s in sections) and (a.weights, a.origin, a.files) == (
         b.weights,
         b.origin,
@@ -203,6 +211,7 @@ def test_cache_round_trip_is_exact_and_data_only(cache, tmp_path):
     again = load_catalog([user], use_env=False)
     assert _same(again, built) and _same(first, built)
     assert again.model("me/my-bert").id == "my-bert"  # the indexes are rebuilt too
+    assert _same(load_catalog(use_env=False), load_catalog(use_env=False, cache=False))  # the bundled one
 
 
 def _pickle_payload(marker: Path) -> bytes:

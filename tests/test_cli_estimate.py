@@ -141,7 +141,13 @@ def test_rich_view(run):
     assert all(len(line) <= 100 for line in out.splitlines())
 
 
-def test_rich_verdicts(run):
+NO_TFLOPS_GPU = """\
+accelerators:
+- {id: mystery-gpu, name: A card with no published TFLOP/s, memory_gb: 24, sources: [a test]}
+"""
+
+
+def test_rich_verdicts(run, tmp_path):
     code, out, _ = run("estimate", "--params", "70B", "-s", "full-finetune", "--gpu", "a100-80gb")
     assert code == 0 and "needs " in out and "× a100-80gb (you gave 1)" in out
     code, out, _ = run("estimate", "--params", "70B", "-s", "full-finetune", "--gpus", "32")
@@ -156,7 +162,11 @@ def test_rich_verdicts(run):
     assert code == 0 and "does not fit: more than 4,096" in out
     code, out, _ = run("estimate", "--params", "7B", "-s", "full-finetune")
     assert code == 0 and "not estimated (no training tokens" in out
-    code, out, _ = run("estimate", "--params", "7B", "-s", "lora", "--tokens", "1B", "--gpu", "a10g")
+    extra = tmp_path / "gpu.yaml"
+    extra.write_text(NO_TFLOPS_GPU)
+    code, out, _ = run(
+        "estimate", "--params", "7B", "-s", "lora", "--tokens", "1B", "--gpu", "mystery-gpu", "--catalog", str(extra)
+    )
     assert code == 0 and "no TFLOP/s figure" in out
 
 

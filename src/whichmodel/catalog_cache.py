@@ -2,9 +2,11 @@
 
 Nothing in it can run code (it was a pickle before 0.2; a planted pickle ran as the user). The rules:
 
-- **Data only.** The file is JSON: the catalog's entries as ``model_dump(mode="json")`` wrote them, plus
+- **Data only.** The file is JSON: the catalog's entries as ``model_dump(mode="json", exclude_unset=True)`` wrote them, plus
   where each model came from. Reading it rebuilds the pydantic objects field by field
-  (:func:`_restore`); a field set that is not the schema's, or a value of the wrong shape, makes the whole
+  (:func:`_restorer`). Only the fields the catalog file set are stored (``exclude_unset``); the others get
+  their defaults back, and the set of fields given is kept (``catalog show --json`` prints only those). A
+  field that is not the schema's, a missing required one, or a value of the wrong shape, makes the whole
   file count as absent.
 - **Keyed by what was parsed and by what parses it.** The key is a SHA-256 of the exact bytes of every
   catalog file (the same bytes that are then parsed: a file edited during a run cannot be cached under its
@@ -197,23 +199,35 @@ def _restorer(cls: type) -> Callable[[Any], Any]:
     """
     if cls in _RESTORERS:
         return _RESTORERS[cls]
+    import copy
+
     fields = cls.model_fields  # type: ignore[attr-defined]
     names = frozenset(fields)
     convert: dict[str, Callable[[Any], Any]] = {}
+    defaults: dict[str, Callable[[], Any]] = {}  # the cache leaves out fields at their default
     for name, info in fields.items():
         fn = _converter(info.annotation)
         if fn is not None:
             convert[name] = fn
+        if info.default_factory is not None:
+            defaults[name] = info.default_factory  # type: ignore[assignment]
+        elif not info.is_required():
+            defaults[name] = lambda v=info.default: copy.deepcopy(v)
     setattr_ = object.__setattr__
 
     def restore(data: Any) -> Any:
-        if not isinstance(data, dict) or data.keys() != names:
+        if not isinstance(data, dict) or not data.keys() <= names:
             raise _Mismatch
+        given = set(data)  # the fields the catalog file set: `catalog show --json` prints only these
+        for name in names - given:
+            if name not in defaults:
+                raise _Mismatch  # a required field is missing
+            data[name] = defaults[name]()
         for name, fn in convert.items():
             data[name] = fn(data[name])
         obj = cls.__new__(cls)
         setattr_(obj, "__dict__", data)
-        setattr_(obj, "__pydantic_fields_set__", set(data))
+        setattr_(obj, "__pydantic_fields_set__", given)
         setattr_(obj, "__pydantic_extra__", None)
         setattr_(obj, "__pydantic_private__", None)
         return obj
@@ -274,9 +288,12 @@ def _dict(v: Any) -> dict[str, Any]:
 
 def dump(cat: Catalog) -> dict[str, Any]:
     data: dict[str, Any] = {
-        section: [e.model_dump(mode="json") for e in getattr(cat, section).values()] for section in _SECTIONS
+        section: [e.model_dump(mode="json", exclude_unset=True) for e in getattr(cat, section).values()]
+        for section in _SECTIONS
     }
-    data["weights"] = cat.weights.model_dump(mode="json") if cat.weights is not None else None
+    data["weights"] = (
+        cat.weights.model_dump(mode="json", exclude_unset=True) if cat.weights is not None else None
+    )
     wo = cat.weights_origin
     data["weights_origin"] = None if wo is None else [wo[0], str(wo[1]) if wo[1] is not None else None]
     data["files"] = list(cat.files)
