@@ -13,7 +13,7 @@ from whichmodel import recipes as rcp
 
 DATA = Path(__file__).parent / "data"
 CHAT = ["--task", "chat", "--examples", "10k", "--gpu", "rtx-4090", "--gpu-hours", "20"]
-# on a T4 (no bf16) QLoRA appears among the first ten chat picks
+# on a T4 (no bf16) QLoRA appears among the first twenty chat picks (7B models in 4 bits)
 QLORA_SCOPE = {"task": "chat", "examples": "10k", "gpu": "t4", "gpu_hours": 20, "top": 20}
 
 

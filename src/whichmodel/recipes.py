@@ -79,6 +79,7 @@ class Plan:
     compute_dtype: str  # bf16 | fp16 | fp32
     gradient_checkpointing: bool
     lora_r: int
+    lora_r_source: str
     lora_alpha: int
     lora_dropout: float
     learning_rate: float
@@ -124,6 +125,7 @@ def plan(advice: Advice, catalog: Catalog, rank: int = 1) -> Plan:
     tag = (getattr(t, "pipeline_tag", None) if t is not None else None) or PIPELINE_FALLBACK.get(task, task)
     model = catalog.models.get(rec.model)
     seq = batch = accum = None
+    job = None
     dtype: str | None = rec.estimates.serve_dtype
     checkpointing = True
     if rec.strategy != "as-is" and model is not None:
@@ -145,6 +147,14 @@ def plan(advice: Advice, catalog: Catalog, rank: int = 1) -> Plan:
         lr = setting("seq2seq_lr")
     else:
         lr = setting("decoder_full_lr")
+    # the estimator's LoRA rank when it models one (its job or its default), else the published recipe's
+    est_rank = getattr(job, "lora_rank", None) if job is not None else None
+    est_rank = est_rank or getattr(est, "LORA_RANK", None)
+    rank, rank_source = (
+        (int(est_rank), "the estimator's LoRA rank")
+        if isinstance(est_rank, int)
+        else (setting("lora_r"), SETTINGS["lora_r"][1])
+    )
     labels = [str(x) for x in (getattr(scope, "labels", None) or getattr(model, "labels", None) or [])]
     return Plan(
         rec=rec,
@@ -158,7 +168,8 @@ def plan(advice: Advice, catalog: Catalog, rank: int = 1) -> Plan:
         dtype=dtype,
         compute_dtype=compute,
         gradient_checkpointing=checkpointing,
-        lora_r=setting("lora_r"),
+        lora_r=rank,
+        lora_r_source=rank_source,
         lora_alpha=setting("lora_alpha"),
         lora_dropout=setting("lora_dropout_large" if large else "lora_dropout"),
         learning_rate=lr,
@@ -297,7 +308,7 @@ def _training_args(p: Plan, cls: str, extra: list[str]) -> list[str]:
 def _lora(p: Plan, task_type: str, targets: str = '"all-linear"') -> list[str]:
     return [
         "lora = LoraConfig(",
-        f"    r={p.lora_r},  # {SETTINGS['lora_r'][1]}",
+        f"    r={p.lora_r},  # {p.lora_r_source}",
         f"    lora_alpha={p.lora_alpha},",
         f"    lora_dropout={p.lora_dropout:g},",
         f"    target_modules={targets},  # every linear layer but the output head, as QLoRA does",
