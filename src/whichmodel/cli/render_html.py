@@ -151,7 +151,7 @@ def svg_chart(chart: Chart) -> str:
         path = " ".join(f"{px(p):.1f},{sy(p.quality):.1f}" for p in front)
         out.append(f'<polyline class="front" points="{path}"><title>Pareto front</title></polyline>')
     # the points: others, then the front, then the recommendations on top
-    for p in sorted(pts, key=lambda p: (p.recommended, p.pareto)):
+    for p in sorted(pts, key=lambda p: (p.recommended, p.pareto, -p.rank)):  # rank 1 on top
         x, y = px(p), sy(p.quality)
         tip = e(
             f"{p.model} ({p.strategy}): {chart.quality_label} {p.quality:.1f}, "
@@ -162,7 +162,7 @@ def svg_chart(chart: Chart) -> str:
         if p.recommended and p.rank:
             out.append(f'<g class="rec" data-model="{e(p.model)}"><title>{tip}</title>')
             ring = " onfront-ring" if p.pareto else ""
-            out.append(f'<circle class="pick{ring}" cx="{x:.1f}" cy="{y:.1f}" r="10"/>')
+            out.append(f'<circle class="pick{ring}" cx="{x:.1f}" cy="{y:.1f}" r="9"/>')
             out.append(
                 f'<text class="label" x="{x:.1f}" y="{y + 4:.1f}" text-anchor="middle">{p.rank}</text>'
             )
