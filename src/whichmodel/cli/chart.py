@@ -102,10 +102,11 @@ def cells(chart: Chart, width: int) -> list[list[tuple[str, str]]]:
             continue
         grid[row][col] = marker(p)
     out: list[list[tuple[str, str]]] = []
+    digits = 1 if q_hi - q_lo < 10 else 0  # three labels that would round to the same whole number
     for i, row_cells in enumerate(grid):
         if i in (0, HEIGHT - 1, HEIGHT // 2):
             q = q_hi - (q_hi - q_lo) * i / (HEIGHT - 1)
-            label = f"{q:>{Y_LABEL - 1}.0f} ┤"
+            label = f"{q:>{Y_LABEL - 1}.{digits}f} ┤"
         else:
             label = " " * (Y_LABEL - 1) + " │"
         out.append([(label, "dim"), *row_cells])
