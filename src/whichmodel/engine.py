@@ -602,3 +602,9 @@ def _pretrain_recommendation(
 
 
 __all__ = ["advise", "build_context"]
+
+
+def training_job(scope: Scope, catalog: Catalog, model: Model, strategy: str) -> est.JobEstimate:
+    """The training job the advice estimated for a model and strategy: its sequence length, micro-batch and
+    dtype are what `recipe` writes into a training script."""
+    return _train(build_context(scope, catalog), model, strategy)

@@ -166,6 +166,11 @@ def compare(
         if part:
             con.print()
         con.print(table)
+    from whichmodel.cli.chart import show as show_chart  # quality against cost for the viable models
+    from whichmodel.tradeoff import build as build_chart
+
+    con.print()
+    show_chart(build_chart(advice), con, digits="the models ranked by score")
 
 
 CELL_CAP = 24  # a comparison cell wider than this wraps (at word breaks) to leave room for more models

@@ -20,6 +20,7 @@ FORMATS = (
     ("table", "a table for people"),
     ("json", "JSON for scripts"),
     ("markdown", "Markdown for documents"),
+    ("html", "a self-contained HTML report"),
 )
 LICENSE_NEEDS = (
     ("any", "every licence (its terms are shown)"),

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 from typing import Annotated
 
 import typer
 
 from whichmodel import estimator
-from whichmodel.cli import complete, errors, output
-from whichmodel.cli.common import CatalogOpt, JsonOpt, load, number, resolve_accelerator, resolve_model
+from whichmodel.cli import complete, output
+from whichmodel.cli.common import CatalogOpt, JsonOpt, load
+from whichmodel.inputs import DEFAULT_GPU
 from whichmodel.numbers import human
 
-DEFAULT_GPU = "a100-80gb"
 TRAIN_SEQ_LEN = estimator.DEFAULTS.seq_len  # one set of defaults with advise (estimator.DEFAULTS)
 TRAIN_BATCH = estimator.DEFAULTS.micro_batch
-INFER_BATCH = 1
-
-_NUM_HINT = "Numbers may be written 7B, 1.4T, 300M, 50k or 2e9"
-
 
 def register(app: typer.Typer) -> None:
     app.command("estimate")(estimate)
-
-
-def _whole(flag: str, text: str | None) -> int | None:
-    value = number(flag, text, positive=True)
-    if value is None:
-        return None
-    if value != math.floor(value):
-        raise errors.usage(f"{flag}: {text!r} must be a whole number", _NUM_HINT)
-    return int(value)
 
 
 def estimate(
@@ -111,7 +97,7 @@ def estimate(
         typer.Option(
             "--batch",
             metavar="N",
-            help=f"Micro-batch per GPU [default: {TRAIN_BATCH} for training, {INFER_BATCH} for inference].",
+            help=f"Micro-batch per GPU [default: {TRAIN_BATCH} for training, --concurrency for inference].",
         ),
     ] = None,
     dtype: Annotated[
@@ -209,135 +195,33 @@ def estimate(
     catalog: CatalogOpt = None,
 ) -> None:
     """Estimate the memory, GPU-hours, wall-clock and cost of one job, with every assumption behind them."""
-    if strategy is None:
-        raise errors.usage("Missing --strategy", f"Use one of: {', '.join(estimator.STRATEGIES)}")
-    try:
-        strat = estimator.normalize_strategy(strategy)
-        dt = estimator.normalize_dtype(dtype) if dtype is not None else None
-        opt = estimator.normalize_optimizer(optimizer) if optimizer is not None else None
-        off = estimator.normalize_offload(offload) if offload is not None else "none"
-        stk = estimator.normalize_stack(stack) if stack is not None else "trainer"
-        rt = estimator.normalize_runtime(runtime) if runtime is not None else None
-        targets = lora_targets if lora_targets is not None else "all-linear"
-        if targets not in estimator.LORA_TARGETS:
-            raise estimator.EstimateError(
-                f"Unknown --lora-targets {lora_targets!r}; use one of: {', '.join(estimator.LORA_TARGETS)}"
-            )
-    except estimator.EstimateError as exc:
-        raise errors.usage(str(exc)) from None
-    if model is None and params is None:
-        raise errors.usage(
-            "Give a MODEL (catalog or hub id) or --params",
-            "For example: whichmodel estimate --params 7B -s lora",
-        )
-    n_params = number("--params", params, positive=True)
-    n_gpus = _whole("--gpus", gpus)
-    n_seq = _whole("--seq-len", seq_len)
-    n_batch = _whole("--batch", batch)
-    n_tokens = number("--tokens", tokens, positive=True)
-    n_examples = number("--examples", examples, positive=True)
-    n_tpe = number("--tokens-per-example", tokens_per_example, positive=True)
-    n_epochs = number("--epochs", epochs, positive=True)
-    n_rank = _whole("--lora-rank", lora_rank)
-    n_in = _whole("--input-tokens", input_tokens)
-    n_out = _whole("--output-tokens", output_tokens)
-    n_conc = _whole("--concurrency", concurrency)
-    if n_tokens is not None and n_examples is not None:
-        raise errors.usage("Give --tokens or --examples, not both")
-    if n_examples is None and (n_tpe is not None or n_epochs is not None):
-        raise errors.usage("--tokens-per-example and --epochs go with --examples")
+    from whichmodel.inputs import estimate_document
 
-    cat = load(catalog)
-    entry = resolve_model(cat, model) if model is not None else None
-    assumed: list[str] = []
-    if entry is not None and n_params is None:
-        n_params = entry.params_b * 1e9
-    elif entry is not None:
-        assumed.append(
-            f"--params {human(n_params)} replaces {entry.id}'s {human(entry.params_b * 1e9)} parameters"
-        )
-    assert n_params is not None
-    if gpu is None:
-        gpu = DEFAULT_GPU
-        assumed.append(f"accelerator {DEFAULT_GPU} (default; pass --gpu)")
-    training = strat not in estimator.NO_TRAINING
-    target = cat.serving.get(gpu.strip().lower())
-    if target is not None and training:
-        raise errors.usage(
-            f"--gpu {gpu}: {target.id} is a serving target, for inference only",
-            "Train on a GPU, e.g. --gpu a100-80gb",
-        )
-    acc = target if target is not None else resolve_accelerator(cat, gpu)
-    if not training:
-        if n_in is None:
-            n_in = estimator.DEFAULTS.input_tokens
-            assumed.append(f"{n_in} input tokens per request (default; pass --input-tokens)")
-        if n_out is None:
-            n_out = estimator.DEFAULTS.output_tokens
-            assumed.append(f"{n_out} output tokens per request (default; pass --output-tokens)")
-        if n_conc is None:
-            n_conc = estimator.DEFAULTS.concurrency
-    else:
-        extra = [f for f, v in (("--input-tokens", n_in), ("--output-tokens", n_out), ("--concurrency", n_conc),
-                                ("--runtime", runtime)) if v is not None]  # fmt: skip
-        if extra:
-            raise errors.usage(f"{', '.join(extra)} go with --strategy inference or as-is")
-    if n_gpus is None:
-        n_gpus = 1
-    if n_seq is None:
-        if training:
-            n_seq = TRAIN_SEQ_LEN
-        else:
-            assert n_in is not None and n_out is not None
-            n_seq = n_in + n_out
-            if entry is not None and entry.context_tokens is not None:
-                n_seq = min(n_seq, entry.context_tokens)
-        assumed.append(f"sequence length {n_seq:,} (default; pass --seq-len)")
-    if n_batch is None:
-        n_batch = TRAIN_BATCH if training else (n_conc or INFER_BATCH)
-        assumed.append(f"micro-batch {n_batch} per GPU (default; pass --batch)")
-    if not training and (n_tokens is not None or n_examples is not None):
-        assumed.append("--tokens / --examples ignored: inference trains nothing")
-        n_tokens = None
-    elif n_examples is not None:
-        epochs_v = n_epochs if n_epochs is not None else estimator.FINETUNE_EPOCHS
-        tpe_v = n_tpe if n_tpe is not None else estimator.TOKENS_PER_EXAMPLE
-        try:
-            n_tokens = estimator.finetune_tokens(n_examples, epochs=epochs_v, tokens_per_example=tpe_v)
-        except estimator.EstimateError as exc:
-            raise errors.usage(str(exc)) from None
-        assumed.append(
-            f"training tokens {human(n_tokens)} = {human(n_examples)} examples × {epochs_v:g} epochs × "
-            f"{tpe_v:g} tokens per example"
-            + (" (default epochs)" if n_epochs is None else "")
-            + (" (default tokens per example)" if n_tpe is None else "")
-        )
-    try:
-        job = estimator.estimate_job(
-            params=n_params,
-            strategy=strat,
-            accelerator=acc,
-            gpus=n_gpus,
-            tokens=n_tokens,
-            seq_len=n_seq,
-            batch=n_batch,
-            dtype=dt,
-            model=entry,
-            gradient_checkpointing=gradient_checkpointing,
-            model_id=entry.id if entry is not None else None,
-            lora_rank=n_rank,
-            lora_targets=targets,
-            optimizer=opt,
-            offload=off,
-            stack=stk,
-            runtime=rt,
-            **({} if training else {"input_tokens": n_in, "output_tokens": n_out, "concurrency": n_conc}),
-        )
-    except estimator.EstimateError as exc:
-        raise errors.usage(str(exc)) from None
-    doc = job.to_json()
-    doc["assumptions"] = [a[0].upper() + a[1:] for a in assumed] + doc["assumptions"]
-    doc["assumed"] = assumed
+    job, acc, entry, doc = estimate_document(
+        load(catalog),
+        model=model,
+        params=params,
+        strategy=strategy,
+        tokens=tokens,
+        examples=examples,
+        tokens_per_example=tokens_per_example,
+        epochs=epochs,
+        gpu=gpu,
+        gpus=gpus,
+        seq_len=seq_len,
+        batch=batch,
+        dtype=dtype,
+        gradient_checkpointing=gradient_checkpointing,
+        optimizer=optimizer,
+        offload=offload,
+        lora_rank=lora_rank,
+        lora_targets=lora_targets,
+        stack=stack,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        concurrency=concurrency,
+        runtime=runtime,
+    )
     if json_:
         output.emit_json(doc)
         return

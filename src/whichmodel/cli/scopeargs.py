@@ -1,4 +1,4 @@
-"""Building a scope from flags and a scope file (flags override the file); shared by advise and compare."""
+"""The scope flags shared by advise, compare and recipe; whichmodel.inputs builds the scope from them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
+from whichmodel import inputs
 from whichmodel.catalog import Catalog
 from whichmodel.cli import complete, errors
-from whichmodel.scope import Assumed, Scope, ScopeFieldError, ScopeInput, ScopeProblem, normalize
+
+# The scope-building logic lives in the core (the Python API shares it); the CLI adds hardware detection.
+from whichmodel.inputs import FLAG, read_scope_file
+from whichmodel.scope import Assumed, Scope
+
+__all__ = ["FLAG", "build_scope", "flags_dict", "read_scope_file"]
 
 TaskOpt = Annotated[
     list[str] | None,
@@ -106,45 +111,6 @@ ScopeFileOpt = Annotated[
     ),
 ]
 
-FLAG = {
-    "tasks": "--task",
-    "languages": "--language",
-    "examples": "--examples",
-    "domain_tokens": "--domain-tokens",
-    "input_tokens": "--input-tokens",
-    "gpu_hours": "--gpu-hours",
-    "gpu": "--gpu",
-    "gpus": "--gpus",
-    "serve": "--serve",
-    "license": "--license",
-    "domain": "--domain",
-    "top": "--top",
-}
-
-
-def read_scope_file(path: Path) -> dict[str, Any]:
-    """A scope file's mapping, or a usage error naming the problem."""
-    from whichmodel import yamlio
-
-    try:
-        data = yamlio.load(path)
-    except yamlio.DocumentError as exc:
-        where = f" (line {exc.line})" if exc.line else ""
-        raise errors.usage(
-            f"Scope file {str(path)!r} {exc.message}{where}", "Pass a YAML or JSON mapping of scope fields"
-        ) from None
-    if data is None:
-        raise errors.usage(
-            f"Scope file {str(path)!r} is empty", "Write fields such as `tasks: [summarization]`"
-        )
-    if not isinstance(data, dict):
-        raise errors.usage(
-            f"Scope file {str(path)!r} holds a {type(data).__name__}, not a mapping",
-            "Write fields such as `tasks: [summarization]`",
-        )
-    return data
-
-
 AUTO = "auto"
 
 
@@ -234,51 +200,19 @@ def _with_detected(scope: Scope, told: list[tuple[str, Any, str]]) -> Scope:
 
 
 def build_scope(catalog: Catalog, scope_file: Path | None, flags: dict[str, Any]) -> Scope:
-    """Merge the scope file with flags (flags win), validate, and normalize against the catalog."""
+    """The core's :func:`whichmodel.inputs.build_scope`, after ``--gpu auto`` / ``--serve auto`` (given as flags
+    or in the scope file) are replaced by what this machine has; what was detected goes into ``scope.assumed``."""
+    values = dict(flags)
+    merged: dict[str, Any] = dict(values)
+    if scope_file is not None:
+        merged = read_scope_file(scope_file)
+        merged.update({k: v for k, v in values.items() if v is not None and v != []})
+    if not (_is_auto(merged.get("gpu")) or _is_auto(merged.get("serve"))):
+        return inputs.build_scope(catalog, scope_file, values)
+    told = resolve_auto(catalog, merged)
     if scope_file is None:
-        flags = dict(flags)
-        told = resolve_auto(catalog, flags)
-        try:
-            raw = ScopeInput.from_flags(flags)
-        except ScopeFieldError as exc:
-            raise errors.usage(
-                f"{FLAG.get(exc.field, exc.field)}: {exc.message}", "See `whichmodel advise --help`"
-            ) from None
-        return _with_detected(_normalize(raw, catalog), told)
-    data: dict[str, Any] = read_scope_file(scope_file)
-    source = f"scope file {str(scope_file)!r}"
-    for key, value in flags.items():
-        if value is not None and value != []:
-            data[key] = value
-    told = resolve_auto(catalog, data)
-    try:
-        raw = ScopeInput.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = str(err["loc"][0]) if err["loc"] else "scope"
-        name = FLAG.get(field, field) if flags.get(field) not in (None, []) else f"{field} (in the {source})"
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        if err.get("type") == "extra_forbidden":
-            known = ", ".join(FLAG)
-            raise errors.usage(
-                f"Unknown scope field {field!r} in the {source}", f"Known fields: {known}"
-            ) from None
-        raise errors.usage(f"{name}: {msg}", "See `whichmodel advise --help`") from None
-    return _with_detected(_normalize(raw, catalog), told)
-
-
-def _normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
-    try:
-        return normalize(raw, catalog)
-    except ScopeProblem as exc:
-        flag = FLAG.get(exc.field, exc.field)
-        close = f"; closest: {', '.join(repr(m) for m in exc.matches)}" if exc.matches else ""
-        listing = {
-            "tasks": "Run `whichmodel tasks` to see them all",
-            "gpu": "Run `whichmodel catalog accelerators` to see them all",
-            "serve": "Use an accelerator id, cpu or edge",
-        }.get(exc.field, "See `whichmodel advise --help`")
-        raise errors.usage(f"{flag}: {exc.message}{close}", listing) from None
+        return _with_detected(inputs.build_scope(catalog, None, merged), told)
+    return _with_detected(inputs.build_scope(catalog, merged, {}), told)
 
 
 def flags_dict(
