@@ -28,6 +28,11 @@ def _valid(run, name: str, *args: str, expect_code: int = 0) -> object:
 CASES = [
     ("advise", ("advise", "--task", "ner", "--examples", "5k", "--gpu", "t4", "--serve", "cpu", "--json")),
     ("advise", ("advise", "--task", "chat", "--serve", "rtx-4090", "--json")),
+    (
+        "estimate",
+        ("estimate", "--params", "7B", "-s", "qlora", "--examples", "10k", "--gpu", "rtx-4090", "--json"),
+    ),
+    ("estimate", ("estimate", "llama-3.1-8b-instruct", "-s", "inference", "--gpu", "h100-80gb", "--json")),
     ("compare", ("compare", "bert-base-ner", "distilbert-base-uncased", "--task", "ner", "--json")),
     ("tasks", ("tasks", "--json")),
     ("architectures", ("architectures", "--json")),

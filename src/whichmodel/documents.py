@@ -88,6 +88,48 @@ class CatalogShowDoc(Model):
     hub: dict[str, Any] | None = None
 
 
+class MemoryDoc(Document):
+    weights: float
+    gradients: float
+    optimizer: float
+    activations: float
+    total: float = Field(description="What the job needs in all, in GB.")
+    kv_cache: float | None = None
+    overhead: float | None = None
+    offloaded: float | None = Field(default=None, description="GB moved to CPU RAM by --offload.")
+
+
+class ServingDoc(Document):
+    decode_tokens_per_s: float | None = Field(description="Per sequence, at the given concurrency.")
+    prefill_tokens_per_s: float | None
+    time_to_first_token_s: float | None
+    max_concurrent: int | None = Field(description="Sequences the KV-cache room holds at once.")
+    usd_per_million_tokens: float | None = Field(
+        description="Per million generated tokens; null without a price."
+    )
+    runtime: str | None = None
+
+
+class EstimateDoc(Document):
+    """`estimate --json`: memory, compute and cost of one job (with `serving` for inference)."""
+
+    model: str | None
+    params: float
+    strategy: str
+    tokens: float | None
+    accelerator: str
+    gpus: int
+    flops: float | None
+    gpu_hours: float | None
+    cost_usd: float | None
+    memory_gb: MemoryDoc
+    gpus_needed: int | None
+    fits: bool
+    assumptions: list[str]
+    assumed: list[str] = Field(default_factory=list, description="What was defaulted, and to what.")
+    serving: ServingDoc | None = None
+
+
 def _advise() -> Any:
     from whichmodel.advice import Advice
 
@@ -96,6 +138,7 @@ def _advise() -> Any:
 
 DOCUMENTS: dict[str, Any] = {
     "advise": _advise,
+    "estimate": EstimateDoc,
     "compare": CompareDoc,
     "tasks": list[Task],
     "architectures": list[Architecture],

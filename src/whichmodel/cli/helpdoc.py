@@ -44,7 +44,17 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     ],
     "whichmodel tasks": [("whichmodel tasks", "every task, its aliases and family fit")],
     "whichmodel architectures": [("whichmodel architectures", "the three transformer families explained")],
-    "whichmodel schema": [("whichmodel schema > advice.schema.json", "the JSON Schema of advise --json")],
+    "whichmodel schema": [
+        ("whichmodel schema > advice.schema.json", "the JSON Schema of advise --json"),
+        ("whichmodel schema estimate", "the JSON Schema of estimate --json"),
+    ],
+    "whichmodel recipe": [
+        (
+            "whichmodel recipe --task chat --examples 10k --gpu rtx-4090 --gpu-hours 20 --to trl -o train.py",
+            "a TRL training script for the top pick",
+        ),
+        ("whichmodel recipe --task ner --examples 5k --to trl --rank 2", "a Trainer script for pick #2"),
+    ],
     "whichmodel catalog": [("whichmodel catalog list --task ner", "the catalog's models for a task")],
     "whichmodel catalog list": [
         ("whichmodel catalog list --task summarization", "models for a task"),

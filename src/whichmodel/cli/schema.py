@@ -11,9 +11,7 @@ from whichmodel.cli import errors, output
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "schema", epilog="Examples:\n\n  whichmodel schema\n\n  whichmodel schema estimate > estimate.json"
-    )(schema)
+    app.command("schema")(schema)
 
 
 def _names(incomplete: str = "") -> list[str]:
