@@ -95,6 +95,14 @@ def test_trl_script_for_a_qlora_pick_quantises_in_4_bit():
     }
     args = _kwargs(_calls(tree, "SFTConfig")[0])
     assert args["fp16"] is True and args["bf16"] is False
+    # the optimizer the estimator costed, by the name transformers gives it
+    from whichmodel.engine import training_job
+    from whichmodel.inputs import load
+
+    cat = load([])
+    rec = advice.recommendations[rank - 1]
+    job = training_job(advice.scope, cat, cat.models[rec.model], rec.strategy)
+    assert args["optim"] == rcp.OPTIM_NAMES[getattr(job, "optimizer", None) or "adamw"]
     assert "quantization_config" in _kwargs(_calls(tree, "from_pretrained")[-1])
 
 
@@ -250,6 +258,6 @@ def test_json_holds_the_recipe_and_its_settings(run):
     _, script, _ = run("recipe", *CHAT)
     assert doc["recipe"] == script and doc["kind"] == "training" and doc["to"] == "trl"
     assert f"max_length={doc['settings']['seq_len']}," in script
-    assert doc["settings"]["lora"]["r"] == rcp.setting("lora_r")
+    assert f"    r={doc['settings']['lora']['r']}," in script
     code, _, err = run("recipe", *CHAT, "--json", "-o", "x.py")
     assert code == 2 and "--json" in err

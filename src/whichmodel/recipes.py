@@ -44,6 +44,14 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "warmup_ratio": (0.03, "QLoRA and Stanford Alpaca: warm-up ratio 0.03"),
     "max_grad_norm": (0.3, "QLoRA (Dettmers et al. 2023), Appendix B: max grad norm 0.3"),
 }
+# The estimator's optimizer names -> the names transformers' TrainingArguments.optim and Axolotl's `optimizer`
+# take for them (both use the OptimizerNames of transformers.training_args).
+OPTIM_NAMES = {
+    "adamw": "adamw_torch",
+    "adamw-8bit": "adamw_bnb_8bit",
+    "paged-adamw-8bit": "paged_adamw_8bit",
+    "adafactor": "adafactor",
+}
 LARGE_ADAPTER_B = 20.0  # between the QLoRA paper's 13B and 33B settings
 # Task id -> the transformers head an encoder gets for it, and whether its labels are BIO tags.
 ENCODER_HEADS = {
@@ -80,6 +88,7 @@ class Plan:
     gradient_checkpointing: bool
     lora_r: int
     lora_r_source: str
+    optimizer: str  # the estimator's optimizer (adamw, adamw-8bit, paged-adamw-8bit, adafactor)
     lora_alpha: int
     lora_dropout: float
     learning_rate: float
@@ -170,6 +179,7 @@ def plan(advice: Advice, catalog: Catalog, rank: int = 1) -> Plan:
         gradient_checkpointing=checkpointing,
         lora_r=rank,
         lora_r_source=rank_source,
+        optimizer=str(getattr(job, "optimizer", None) or "adamw"),
         lora_alpha=setting("lora_alpha"),
         lora_dropout=setting("lora_dropout_large" if large else "lora_dropout"),
         learning_rate=lr,
@@ -210,6 +220,7 @@ def document(advice: Advice, catalog: Catalog, rank: int = 1, to: str = "trl") -
             "compute_dtype": p.compute_dtype,
             "gradient_checkpointing": p.gradient_checkpointing if p.rec.strategy != "as-is" else None,
             "learning_rate": p.learning_rate if p.rec.strategy != "as-is" else None,
+            "optimizer": p.optimizer if p.rec.strategy != "as-is" else None,
             "lora": {"r": p.lora_r, "alpha": p.lora_alpha, "dropout": p.lora_dropout, "targets": "all-linear"}
             if p.rec.strategy in ("lora", "qlora")
             else None,
@@ -294,6 +305,7 @@ def _training_args(p: Plan, cls: str, extra: list[str]) -> list[str]:
         f"    learning_rate={p.learning_rate:g},",
         f"    warmup_ratio={setting('warmup_ratio'):g},",
         '    lr_scheduler_type="cosine",',
+        f"    optim={OPTIM_NAMES.get(p.optimizer, 'adamw_torch')!r},  # the estimator's optimizer ({p.optimizer})",
         f"    bf16={dt == 'bf16'},",
         f"    fp16={dt == 'fp16'},",
         f"    gradient_checkpointing={p.gradient_checkpointing},",
@@ -434,7 +446,7 @@ def axolotl(p: Plan) -> str:
         learning_rate=p.learning_rate,
         lr_scheduler="cosine",
         warmup_ratio=setting("warmup_ratio"),
-        optimizer="adamw_torch",
+        optimizer=OPTIM_NAMES.get(p.optimizer, "adamw_torch"),
         bf16=p.compute_dtype == "bf16",
         fp16=p.compute_dtype == "fp16",
         gradient_checkpointing=p.gradient_checkpointing,

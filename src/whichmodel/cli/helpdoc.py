@@ -29,6 +29,17 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         ("whichmodel interview", "the guided questionnaire"),
         ("whichmodel interview --save scope.yaml", "keep the answers; replay with advise --scope scope.yaml"),
     ],
+    "whichmodel recipe": [
+        (
+            "whichmodel recipe --task chat --examples 10k --gpu rtx-4090 --gpu-hours 20",
+            "a TRL training script for the top pick",
+        ),
+        (
+            "whichmodel recipe --task chat --examples 10k --gpu rtx-4090 --gpu-hours 20 --to axolotl",
+            "the same as an Axolotl config",
+        ),
+        ("whichmodel recipe --task ner --examples 5k --gpu t4 --rank 2", "a Trainer script for the second pick"),
+    ],
     "whichmodel compare": [
         (
             "whichmodel compare bart-large-cnn distilbart-cnn-12-6 --task summarization",
@@ -47,13 +58,6 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     "whichmodel schema": [
         ("whichmodel schema > advice.schema.json", "the JSON Schema of advise --json"),
         ("whichmodel schema estimate", "the JSON Schema of estimate --json"),
-    ],
-    "whichmodel recipe": [
-        (
-            "whichmodel recipe --task chat --examples 10k --gpu rtx-4090 --gpu-hours 20 --to trl -o train.py",
-            "a TRL training script for the top pick",
-        ),
-        ("whichmodel recipe --task ner --examples 5k --to trl --rank 2", "a Trainer script for pick #2"),
     ],
     "whichmodel catalog": [("whichmodel catalog list --task ner", "the catalog's models for a task")],
     "whichmodel catalog list": [
