@@ -1,9 +1,17 @@
-"""whichmodel: which transformer should I use, and how should I adapt it within my budget?"""
+"""whichmodel: which transformer should I use, and how should I adapt it within my budget?
+
+The Python API (see docs/python-api.md)::
+
+    import whichmodel
+    advice = whichmodel.advise(task="ner", examples="5k", gpu="t4", gpu_hours=10)
+    advice.recommendations[0].model
+
+Importing the package is light: the API's modules load on first use, and neither Rich, Typer nor
+huggingface_hub is imported by it.
+"""
 
 import os as _os
 import sys as _sys
-
-__version__ = "0.1.0"
 
 if _os.path.basename(_sys.argv[0] if _sys.argv else "").lower() in ("whichmodel", "whichmodel.exe"):
     # Run as the `whichmodel` command: Ctrl-C during start-up (imports take a few hundred milliseconds)
@@ -18,3 +26,47 @@ if _os.path.basename(_sys.argv[0] if _sys.argv else "").lower() in ("whichmodel"
 
     if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
         _signal.signal(_signal.SIGINT, _interrupted_early)
+
+# Everything below runs after the handler above is in place (no import above it but os and sys).
+from typing import Any
+
+from whichmodel.errors import CatalogError, RuntimeProblem, UsageError, WhichmodelError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Advice",
+    "CatalogError",
+    "Estimate",
+    "RuntimeProblem",
+    "UsageError",
+    "WhichmodelError",
+    "__version__",
+    "advise",
+    "estimate",
+    "recipe",
+]
+
+# Loaded on first use (and not imported for type checkers either: the core's import contracts see no path
+# from the package to the API, whose `discover=True` reaches the Hub).
+_LAZY = {
+    "advise": "whichmodel.api",
+    "estimate": "whichmodel.api",
+    "Estimate": "whichmodel.api",
+    "Advice": "whichmodel.advice",
+    "recipe": "whichmodel.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'whichmodel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

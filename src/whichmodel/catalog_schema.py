@@ -189,6 +189,12 @@ class Accelerator(Strict):
     )
     bf16_supported: bool = True
     bandwidth_gbps: Hardware | None = Field(default=None, description="Memory bandwidth in GB/s.")
+    fp32_tflops: Hardware | None = Field(
+        default=None, description="Peak fp32 TFLOP/s on the plain (non-tensor) units; used where there is no TF32."
+    )
+    tf32: bool | None = Field(
+        default=None, description="Has TF32 tensor cores (null: assumed where bf16 is supported, Ampere and later)."
+    )
     usd_per_hour: Annotated[NonNegative, Field(le=MAX_HARDWARE)] | None = Field(
         default=None, description="Typical on-demand cloud price per GPU-hour."
     )

@@ -11,38 +11,37 @@ import re
 import sys
 from collections.abc import Sequence
 
-USAGE = 2
-RUNTIME = 1
+from whichmodel.errors import (
+    RUNTIME,
+    USAGE,
+    RuntimeProblem,
+    UsageError,
+    WhichmodelError,
+    sentence,
+    unknown_name,
+)
+
+__all__ = ["RUNTIME", "USAGE", "CliError", "sentence", "unknown_name"]
 
 
 class Interrupted(Exception):
     """The user pressed Ctrl-C or closed the input at a prompt."""
 
 
-class CliError(Exception):
-    def __init__(self, message: str, hint: str = "", code: int = USAGE, details: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.code = code
-        self.details = list(details)
+# Every error the CLI reports is a whichmodel.errors.WhichmodelError (the Python API raises the same ones).
+CliError = WhichmodelError
 
 
-def usage(message: str, hint: str = "") -> CliError:
-    return CliError(message, hint, USAGE)
+def usage(message: str, hint: str = "") -> WhichmodelError:
+    return UsageError(message, hint)
 
 
-def runtime(message: str, hint: str = "", details: Sequence[str] = ()) -> CliError:
-    return CliError(message, hint, RUNTIME, details)
+def runtime(message: str, hint: str = "", details: Sequence[str] = ()) -> WhichmodelError:
+    return RuntimeProblem(message, hint, details=details)
 
 
 def debug() -> bool:
     return os.environ.get("WHICHMODEL_DEBUG", "") not in ("", "0", "false", "no")
-
-
-def sentence(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 MAX_ECHO = 60
@@ -69,7 +68,7 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], str(text).replace("\n", " ").replace("\t", " "))
 
 
-def report(err: CliError) -> None:
+def report(err: WhichmodelError) -> None:
     for line in err.details:
         sys.stderr.write(printable(line) + "\n")
     msg = sentence(err.message)
@@ -80,11 +79,3 @@ def report(err: CliError) -> None:
 
 def report_text(message: str, hint: str = "") -> None:
     report(CliError(message, hint))
-
-
-def unknown_name(kind: str, name: str, matches: Sequence[str], listing: str) -> CliError:
-    """Exit 2 for an unknown model/task/accelerator, naming the closest matches."""
-    if matches:
-        close = ", ".join(repr(m) for m in matches)
-        return usage(f"Unknown {kind} {name!r}; closest: {close}", f"Run `{listing}` to see them all")
-    return usage(f"Unknown {kind} {name!r}", f"Run `{listing}` to see them all")

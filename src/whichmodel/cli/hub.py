@@ -5,14 +5,16 @@ huggingface_hub is imported only when a command actually talks to the Hub (throu
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 
 from whichmodel.catalog import Catalog, UnknownName
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_task
 from whichmodel.hub.settings import HubError, HubSettings, is_offline, offline_error
 
@@ -33,11 +35,59 @@ def _fail(exc: HubError, extra_hint: str = "") -> errors.CliError:
     return errors.runtime(exc.message, hint)
 
 
-def _settings() -> HubSettings:
+def _settings(timeout: float | None = None) -> HubSettings:
     try:
-        return HubSettings.from_env()
+        return HubSettings.from_env(timeout=timeout)
     except HubError as exc:
         raise _fail(exc) from None
+
+
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=0.1,
+        max=600,
+        metavar="SECONDS",
+        help="Seconds each Hub request may take (default: WHICHMODEL_HUB_TIMEOUT, else 10).",
+        show_default=False,
+        rich_help_panel="Hub",
+    ),
+]
+
+
+@contextlib.contextmanager
+def spinner(text: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner on stderr while the Hub is asked (only when stderr is a terminal and not ``quiet``)."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    with output.console(stderr=True).status(text, spinner="dots"):
+        yield
+
+
+SHOWN_IDS = 8  # a grouped warning names this many models, then counts the rest
+
+
+def group_failures(failures: list[HubError]) -> list[str]:
+    """One warning per distinct problem (not one per model): "Cannot reach ... (12 models: a, b, c, ...)"."""
+    groups: dict[str, list[str]] = {}
+    for f in failures:
+        text = errors.sentence(f.message)
+        key = text.replace(f.hub_id, "{id}") if f.hub_id else text
+        groups.setdefault(key, []).append(f.hub_id or "")
+    lines = []
+    for key, ids in groups.items():
+        named = [i for i in ids if i]
+        if len(named) == 1 and "{id}" not in key:
+            lines.append(f"Warning: {named[0]}: {key}")
+        elif len(named) == 1:
+            lines.append("Warning: " + key.replace("{id}", named[0]))
+        else:
+            more = f" and {len(named) - SHOWN_IDS} more" if len(named) > SHOWN_IDS else ""
+            shown = ", ".join(named[:SHOWN_IDS]) + more
+            lines.append(f"Warning: {len(named)} models ({shown}): " + key.replace("{id}", "the model"))
+    return lines
 
 
 def hub_id_of(cat: Catalog, name: str) -> tuple[str, str | None]:
@@ -84,10 +134,12 @@ def refresh(
             help="Catalog ids or hub ids to refresh (default: every catalog model).",
             show_default=False,
             metavar="MODEL",
+            autocompletion=complete.models,
         ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Fetch Hub metadata (downloads, likes, licence, gated, parameters, last modified) into the snapshot."""
     from whichmodel.hub_snapshot import read_snapshot, snapshot_path
@@ -103,7 +155,7 @@ def refresh(
         hub_ids = list(dict.fromkeys(m.hub_id for m in cat.models.values()))
     if is_offline():
         raise _fail(offline_error("refresh the Hub snapshot"))
-    settings = _settings()
+    settings = _settings(timeout)
     if not hub_ids:
         raise errors.usage("The catalog has no models to refresh")
     try:
@@ -153,9 +205,8 @@ def refresh(
 
     for w in result.warnings:
         output.note(f"Warning: {output.printable(w)}")
-    for f in result.failures:
-        text = errors.sentence(f.message)
-        output.note(f"Warning: {text}" if f.hub_id and f.hub_id in text else f"Warning: {f.hub_id}: {text}")
+    for warning in group_failures(result.failures):
+        output.note(output.printable(warning))
     snap = result.snapshot
     assert snap is not None and result.path is not None
     if json_:
@@ -218,12 +269,18 @@ class _progress:
 
 @app.command("info")
 def info(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Catalog id or hub id (org/name).", autocompletion=complete.models
+        ),
+    ],
     json_: JsonOpt = False,
     live: Annotated[
         bool, typer.Option("--live", help="Ask the Hub now instead of reading the snapshot.")
     ] = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Show a model's Hub metadata from the snapshot (or live from the Hub)."""
     cat = load(catalog)
@@ -231,11 +288,12 @@ def info(
     if live:
         if is_offline():
             raise _fail(offline_error(f"ask the Hub about {hub_id}"), "drop --live to read the snapshot")
-        settings = _settings()
+        settings = _settings(timeout)
         from whichmodel.hub.refresh import fetch_one
 
         try:
-            rec = fetch_one(hub_id, settings)
+            with spinner(f"Asking the Hub about {hub_id} ...", quiet=json_):
+                rec = fetch_one(hub_id, settings)
         except HubError as exc:
             raise _fail(exc) from None
         source = f"live from {settings.shown_endpoint}"
@@ -293,7 +351,12 @@ def info(
 
 @app.command("card")
 def card(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Catalog id or hub id (org/name).", autocompletion=complete.models
+        ),
+    ],
     paragraphs: Annotated[
         int,
         typer.Option(
@@ -302,15 +365,17 @@ def card(
     ] = 2,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Show a model card: licence, languages, datasets, base model and its first paragraphs."""
     cat = load(catalog)
     hub_id, _ = hub_id_of(cat, model)
-    settings = _settings()
+    settings = _settings(timeout)
     from whichmodel.hub.card import fetch_card
 
     try:
-        summary = fetch_card(hub_id, settings, paragraphs)
+        with spinner(f"Fetching the model card of {hub_id} ...", quiet=json_):
+            summary = fetch_card(hub_id, settings, paragraphs)
     except HubError as exc:
         raise _fail(exc) from None
     if json_:
@@ -348,13 +413,20 @@ def card(
 @app.command("discover")
 def discover(
     task: Annotated[
-        str, typer.Option("--task", metavar="TASK", help="Task id or alias (see `whichmodel tasks`).")
+        str,
+        typer.Option(
+            "--task",
+            metavar="TASK",
+            help="Task id or alias (see `whichmodel tasks`).",
+            autocompletion=complete.tasks,
+        ),
     ],
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1000, metavar="N", help="How many models to list.")
     ] = 10,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """List the most downloaded Hub models for a task, with the family inferred from their config."""
     cat = load(catalog)
@@ -368,11 +440,12 @@ def discover(
         )
     if is_offline():
         raise _fail(offline_error(f"search the Hub for {tag} models"))
-    settings = _settings()
+    settings = _settings(timeout)
     from whichmodel.hub.discover import discover as do_discover
 
     try:
-        found = do_discover(tag, limit, settings=settings)
+        with spinner(f"Searching the Hub for {tag} models ...", quiet=json_):
+            found = do_discover(tag, limit, settings=settings)
     except HubError as exc:
         raise _fail(exc) from None
     curated = {m.hub_id.lower(): m.id for m in cat.models.values()}

@@ -74,7 +74,7 @@ def _main(argv: list[str] | None) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         rv = command.main(args=args, prog_name="whichmodel", standalone_mode=False)
-    except errors.CliError as exc:
+    except errors.WhichmodelError as exc:
         errors.report(exc)
         sys.exit(exc.code)
     except click.NoArgsIsHelpError as exc:

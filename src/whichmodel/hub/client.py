@@ -46,6 +46,7 @@ class Call:
     def __init__(self, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
         self.error: BaseException | None = None
         self.status: int | None = None
+        self.first_network_error_at: float | None = None
         self.abandoned = threading.Event()
         self.max_bytes = max_bytes
 
@@ -366,6 +367,24 @@ def classify(exc: BaseException, settings: HubSettings, hub_id: str | None = Non
 
 
 # -- deadline ----------------------------------------------------------------------------------------
+
+NETWORK_GRACE_S = 0.5  # after a refused or timed-out request, how long the library may still answer (cache)
+
+
+def network_down(call: Call, settings: HubSettings) -> HubError | None:
+    """The classified error once a request of ``call`` was refused or timed out ``NETWORK_GRACE_S`` ago.
+
+    huggingface_hub retries such requests for ~23 s (sleeping 1, 2, 4, 8, 8 s); a refused connection or
+    a request that already timed out will not get better, so callers stop waiting at the first one."""
+    err = call.error
+    if err is None or not _names(err) & {"ConnectError", "TimeoutException"}:
+        return None
+    now = time.monotonic()
+    if call.first_network_error_at is None:
+        call.first_network_error_at = now
+    if now - call.first_network_error_at < NETWORK_GRACE_S:
+        return None
+    return classify(err, settings)
 
 
 def call_with_deadline(

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whichmodel.hub.client import Call, classify, prepare
+from whichmodel.hub.client import Call, classify, network_down, prepare
 from whichmodel.hub.settings import HubError, HubSettings
 from whichmodel.hub_snapshot import (
     HubRecord,
@@ -154,6 +154,10 @@ class RefreshResult:
     backup: Path | None = None  # where an unreadable previous snapshot was moved
 
 
+POLL_S = 0.05  # how often the refresh looks for a connection failure the library is still retrying
+NETWORK_KINDS = {"connect", "timeout"}
+
+
 def fetch_all(
     hub_ids: Sequence[str],
     settings: HubSettings,
@@ -192,14 +196,17 @@ def fetch_all(
         threading.Thread(target=worker, name=f"whichmodel-hub-{i}", daemon=True).start()
     pending = set(hub_ids)
     deadline = start + settings.deadline
+    unreachable: HubError | None = None
     while pending:
         left = deadline - time.monotonic()
         if left <= 0:
             break
         try:
-            hub_id, outcome = done.get(timeout=left)
+            hub_id, outcome = done.get(timeout=min(left, POLL_S))
         except queue.Empty:
-            break
+            if not result.records and (unreachable := network_down(call, settings)) is not None:
+                break  # the library is still retrying a connection that failed: it will not get better
+            continue
         pending.discard(hub_id)
         if isinstance(outcome, HubRecord):
             result.records.append(outcome)
@@ -207,8 +214,15 @@ def fetch_all(
             result.failures.append(outcome)
         if progress is not None:
             progress(hub_id, isinstance(outcome, HubRecord))
+        if not result.records and isinstance(outcome, HubError) and outcome.kind in NETWORK_KINDS:
+            unreachable = outcome  # the first connection failure, before anything worked, ends the refresh
+            break
     stop.set()
     call.abandon()
+    if unreachable is not None:
+        result.failures = [unreachable]
+        result.elapsed_s = time.monotonic() - start
+        return result
     if pending:
         result.deadline_hit = True
         for hub_id in hub_ids:
