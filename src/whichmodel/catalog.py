@@ -388,7 +388,17 @@ class Catalog:
         from whichmodel.catalog_checks import knowledge_problems
 
         bundled_root = bundled_dir().resolve()
-        for key, sub, message in knowledge_problems(self, _is_bundled=lambda k: _from(self, k, bundled_root)):
+        bundled_files: dict[
+            Path | None, bool
+        ] = {}  # resolved once per file, not once per model (100,000 stats)
+
+        def is_bundled(key: str) -> bool:
+            path = self.origin.get(key, ("", None, 0))[1]
+            if path not in bundled_files:
+                bundled_files[path] = _from(self, key, bundled_root)
+            return bundled_files[path]
+
+        for key, sub, message in knowledge_problems(self, _is_bundled=is_bundled):
             model_problem(key, sub, message)
         for a in self.architectures.values():
             if a.pretrain_template and a.pretrain_template.lower() not in self.models:

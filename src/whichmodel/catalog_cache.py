@@ -203,28 +203,36 @@ def _restorer(cls: type) -> Callable[[Any], Any]:
 
     fields = cls.model_fields  # type: ignore[attr-defined]
     names = frozenset(fields)
+    required = frozenset(name for name, info in fields.items() if info.is_required())
     convert: dict[str, Callable[[Any], Any]] = {}
-    defaults: dict[str, Callable[[], Any]] = {}  # the cache leaves out fields at their default
+    static: dict[str, Any] = {}  # immutable defaults (None, text, numbers): shared safely
+    factories: dict[str, Callable[[], Any]] = {}  # mutable ones: a new value per instance
     for name, info in fields.items():
         fn = _converter(info.annotation)
         if fn is not None:
             convert[name] = fn
         if info.default_factory is not None:
-            defaults[name] = info.default_factory  # type: ignore[assignment]
+            factories[name] = info.default_factory  # type: ignore[assignment]
         elif not info.is_required():
-            defaults[name] = lambda v=info.default: copy.deepcopy(v)
+            if isinstance(info.default, str | int | float | bool | type(None) | tuple):
+                static[name] = info.default
+            else:  # pragma: no cover - no mutable plain default in the schema today
+                factories[name] = lambda v=info.default: copy.deepcopy(v)
     setattr_ = object.__setattr__
 
     def restore(data: Any) -> Any:
-        if not isinstance(data, dict) or not data.keys() <= names:
+        if not isinstance(data, dict):
             raise _Mismatch
         given = set(data)  # the fields the catalog file set: `catalog show --json` prints only these
-        for name in names - given:
-            if name not in defaults:
-                raise _Mismatch  # a required field is missing
-            data[name] = defaults[name]()
+        if not given <= names or not required <= given:
+            raise _Mismatch
+        full = {**static, **data}
+        for name, factory in factories.items():
+            if name not in given:
+                full[name] = factory()
         for name, fn in convert.items():
-            data[name] = fn(data[name])
+            full[name] = fn(full[name])
+        data = full
         obj = cls.__new__(cls)
         setattr_(obj, "__dict__", data)
         setattr_(obj, "__pydantic_fields_set__", given)
