@@ -371,7 +371,7 @@ def test_examples_are_commands_the_app_accepts(run, tmp_path):
     from whichmodel.cli.app import build_command
     from whichmodel.cli.helpdoc import EXAMPLES
 
-    needs_more = ("interview", "hub", ">", "validate my-models")
+    needs_more = ("interview", "hub", ">", "validate my-models", " -o ")
     for examples in EXAMPLES.values():
         for command, _ in examples:
             argv = shlex.split(command)[1:]
