@@ -269,8 +269,10 @@ class Catalog:
         if self.weights is None:
             add(bundled, "weights", "the catalog has no rule weights")
         else:
-            from whichmodel.rules import RULES
+            from whichmodel.rule_specs import PREFERENCE_IDS as RULES
 
+            for name in [r for r in RULES if r not in self.weights.rules]:
+                add(bundled, f"weights.rules.{name}", f"preference rule {name!r} has no weight")
             for name in self.weights.rules:
                 if name not in RULES:
                     hint = _closest(name, list(RULES))
@@ -444,7 +446,8 @@ def _cache_key(files: Sequence[tuple[Path, str]]) -> str | None:
 
     h = hashlib.sha256()
     schema = Path(__file__).with_name("catalog_schema.py")
-    for part in (__version__, sys.version, str(_stat(schema)), str(_stat(Path(__file__)))):
+    specs = Path(__file__).with_name("rule_specs.py")  # weights are validated against the rule registry
+    for part in (__version__, sys.version, str(_stat(schema)), str(_stat(specs)), str(_stat(Path(__file__)))):
         h.update(part.encode() + b"\0")
     try:
         for path, label in files:
