@@ -174,10 +174,14 @@ Evaluation = tuple[float, list[Reason], list[str], "tuple[str, str] | None", dic
 def _evaluate(ctx: Context, c: Candidate) -> Evaluation:
     reasons: list[Reason] = []
     warnings: list[str] = []
+    veto: tuple[str, str] | None = None
     for name, rule in CANDIDATE_CONSTRAINTS.items():
         out = rule(ctx, c)
         if isinstance(out, Veto):
-            return 0.0, reasons, warnings, (name, out.reason), {}
+            veto = (name, out.reason)
+            if not c.synthetic:  # a model to train from scratch is scored anyway; its veto becomes a warning
+                return 0.0, reasons, warnings, veto, {}
+            break
     comp_w = _component_weights(ctx)
     total_w = sum(comp_w.get(k, 0.0) for k in COMPONENTS) or 1.0
     got: dict[str, list[tuple[str, float, Points]]] = {k: [] for k in COMPONENTS}
@@ -206,7 +210,7 @@ def _evaluate(ctx: Context, c: Candidate) -> Evaluation:
         lw = licence_warning(ctx, c.model, c.hub)
         if lw and lw not in warnings:
             warnings.append(lw)
-    return round(max(0.0, min(100.0, score)), 2), reasons, warnings, None, components
+    return round(max(0.0, min(100.0, score)), 2), reasons, warnings, veto, components
 
 
 def _estimates(c: Candidate) -> Estimates:

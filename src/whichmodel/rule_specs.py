@@ -168,7 +168,7 @@ SPECS: tuple[RuleSpec, ...] = (
         "Bucher & Martini 2024 (arXiv:2406.08660); DAPT: Gururangan et al. 2020 (arXiv:2004.10964); "
         "SetFit: Tunstall et al. 2022 (arXiv:2209.11055)",
         component="quality",
-        thresholds={"specialist_bonus": 8, "off_speciality_penalty": 20, "domain_mismatch_penalty": 15},
+        thresholds={"specialist_bonus": 12, "off_speciality_penalty": 20, "domain_mismatch_penalty": 15},
     ),
     RuleSpec(
         "task_fit_points",

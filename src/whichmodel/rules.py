@@ -257,7 +257,7 @@ def _hours(h: float) -> str:
 
 
 def is_sentence_encoder(m: Model) -> bool:
-    return m.family == "encoder-only" and bool({"sentence-similarity", "feature-extraction"} & set(m.tasks))
+    return m.family == "encoder-only" and "sentence-similarity" in m.tasks
 
 
 def setfit_route(ctx: Context, m: Model) -> bool:
