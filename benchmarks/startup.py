@@ -1,6 +1,7 @@
 """Start-up benchmark: `whichmodel advise ... --json` against the smallest Typer app, in one run.
 
-Runs both commands interleaved (N rounds), reports the medians and their ratio. Target: ratio <= 1.5.
+Runs both commands interleaved (N rounds), reports the medians and their ratio. Target: ratio <= 1.2
+(issue 14; 0.1 measured 1.41-1.45: the imports of pydantic and the catalog schema are most of the gap).
 Usage: python benchmarks/startup.py [--rounds 15]
 """
 
@@ -15,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 from common import WHICHMODEL, timed
+
+TARGET = 1.2
 
 MINIMAL_APP = """
 import typer
@@ -65,8 +68,8 @@ def main() -> int:
     ratio = m_wm / m_typer
     print(f"minimal Typer app:        median {m_typer * 1000:7.1f} ms over {args.rounds} runs")
     print(f"whichmodel advise --json: median {m_wm * 1000:7.1f} ms over {args.rounds} runs")
-    print(f"ratio: {ratio:.2f} (target <= 1.5)")
-    return 0 if ratio <= 1.5 else 1
+    print(f"ratio: {ratio:.2f} (target <= {TARGET})")
+    return 0 if ratio <= TARGET else 1
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 Writes:
 - ``docs/catalog.schema.json``: the JSON Schema of one catalog file (``CatalogFile``), from pydantic;
-- the generated blocks of ``docs/catalog.md``: the model field table (from ``Model``) and the counts of the bundled
-  catalog (per family, task, licence class, ...), between ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers.
+- the generated blocks of ``docs/catalog.md``: the model field table (from ``Model``), the counts of the bundled
+  catalog (per family, task, licence class, ...), the knowledge coverage (per task: how many models carry a published
+  figure on a benchmark the task names; directions, label sets, tokenizer limits) and the accelerator summary, between
+  ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers.
 
 Usage: ``python scripts/gen_catalog_schema.py`` (write) or ``python scripts/gen_catalog_schema.py --check``
 (exit 1 when a file is stale; the test suite runs the same check).
@@ -139,9 +141,73 @@ def counts_markdown() -> str:
     return "\n".join(lines)
 
 
+def knowledge_markdown() -> str:
+    """Per-task benchmark coverage and the other knowledge fields of the bundled catalog, as Markdown."""
+    cat = load_catalog(use_env=False)
+    models = list(cat.models.values())
+    rows = [
+        "| task | models | with a figure on a benchmark the task names | share | figures per benchmark id |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for tid in sorted(cat.tasks):
+        named = {b.id for b in cat.tasks[tid].benchmarks}
+        ms = [m for m in models if tid in m.tasks]
+        covered = [m for m in ms if any(b.name in named for b in m.benchmarks)]
+        per = Counter(b.name for m in ms for b in m.benchmarks if b.name in named)
+        ids = ", ".join(f"{k} {n}" for k, n in sorted(per.items(), key=lambda kv: (-kv[1], kv[0]))) or "-"
+        share = f"{len(covered) / len(ms):.0%}" if ms else "-"
+        rows.append(f"| {tid} | {len(ms)} | {len(covered)} | {share} | {ids} |")
+    with_any = sum(1 for m in models if m.benchmarks)
+    translators = [m for m in models if "translation" in m.tasks and m.variant == "task"]
+    fixed = [m for m in models if m.labels]
+    lines = [
+        f"{with_any} of {len(models)} models carry at least one `benchmarks` figure.",
+        "",
+        *rows,
+        "",
+        "| knowledge field | models |",
+        "| --- | ---: |",
+        f"| `directions` (translation checkpoints: {len(translators)}) | {sum(1 for m in models if m.directions)} |",
+        f"| `labels` (fixed label sets) | {len(fixed)} |",
+        f"| `open_labels` (any labels at run time) | {sum(1 for m in models if m.open_labels)} |",
+        f"| `specialised_for` (not generalists) | {sum(1 for m in models if m.specialised_for)} |",
+        f"| `tokenizer_scripts` (tokenizer limited to some scripts) | {sum(1 for m in models if m.tokenizer_scripts)} |",
+    ]
+    return "\n".join(lines)
+
+
+def accelerators_markdown() -> str:
+    """The accelerators of the bundled catalog: what is known of each, and the cloud instances."""
+    cat = load_catalog(use_env=False)
+    accs = list(cat.accelerators.values())
+    rows = [
+        "| id | memory GB | bf16 TFLOP/s | bandwidth GB/s | $/h | use | instances |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for a in accs:
+        use = "serving only" + (", unified memory" if a.unified_memory else "") if a.serving_only else "train + serve"
+        inst = ", ".join(f"{i.name} ({i.gpus})" for i in a.instances) or "-"
+        rows.append(
+            f"| `{a.id}` | {a.memory_gb:g} | {'-' if a.bf16_tflops is None else f'{a.bf16_tflops:g}'}"
+            f" | {'-' if a.bandwidth_gbps is None else f'{a.bandwidth_gbps:g}'}"
+            f" | {'-' if a.usd_per_hour is None else f'{a.usd_per_hour:g}'} | {use} | {inst} |"
+        )
+    n_inst = sum(len(a.instances) for a in accs)
+    head = (
+        f"{len(accs)} accelerators ({sum(a.serving_only for a in accs)} serving only), "
+        f"{sum(a.usd_per_hour is not None for a in accs)} with a price, {n_inst} cloud instance types."
+    )
+    return "\n".join([head, "", *rows])
+
+
 def render_doc(text: str) -> str:
     """The document with its generated blocks replaced by fresh content."""
-    blocks = {"fields": field_table(), "counts": counts_markdown()}
+    blocks = {
+        "fields": field_table(),
+        "counts": counts_markdown(),
+        "knowledge": knowledge_markdown(),
+        "accelerators": accelerators_markdown(),
+    }
     for name, body in blocks.items():
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
         if not pattern.search(text):

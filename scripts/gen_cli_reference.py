@@ -45,6 +45,12 @@ Conventions that hold for every command:
   own catalog files; see [howto-own-models.md](howto-own-models.md).
 - **Shell completion:** `whichmodel --install-completion` installs it for the current shell (bash, zsh,
   fish, PowerShell); `whichmodel --show-completion` prints the script instead, to install it yourself.
+  Tab completes option values too: tasks and aliases, accelerators, serving targets (and `auto`),
+  licences, formats, languages, domains, strategies, dtypes, families and model ids (catalog and hub
+  ids), read from the catalog cache.
+- **This machine:** `--gpu auto` and `--serve auto` detect an NVIDIA GPU (`nvidia-smi`), Apple Silicon
+  (`sysctl`) or else the CPU with this machine's RAM; a GPU the catalog does not know maps to the
+  nearest by memory, with a warning, and what was found is listed in the scope's assumptions.
 """
 
 
@@ -107,6 +113,12 @@ def _section(cmd: Any, ctx: Any) -> list[str]:
         for _p, (names, text) in records:
             lines.append(f"| `{_cell(names)}` | {_cell(text)} |")
         lines.append("")
+    examples = getattr(cmd, "examples", None) or []
+    if examples:
+        lines += ["Examples:", "", "```bash"]
+        for i, (command, what) in enumerate(examples):
+            lines += ([""] if i else []) + [f"# {what}", command]
+        lines += ["```", ""]
     if _is_group(cmd):
         subs = [(n, cmd.get_command(ctx, n)) for n in cmd.list_commands(ctx)]
         subs = [(n, s) for n, s in subs if s is not None and not s.hidden]

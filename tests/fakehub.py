@@ -14,7 +14,9 @@ Faults (per hub id in ``faults``, or for every request with the key ``"*"``, or 
 an HTTP status (404, 500, 503, ...), ``"gated"`` (403 GatedRepo), ``"bad-token"`` (401 invalid
 credentials), ``"private"`` (401 RepoNotFound), ``"bad-json"`` (200 with a body that is not JSON),
 ``"not-a-model"`` (200 with a JSON list), ``"sleep"`` (answers after ``sleep_s`` seconds), ``"drop"``
-(closes the connection without answering). All model data here is fake, for tests only.
+(closes the connection without answering), ``"gzip-bomb"`` (200 with a small gzip body that
+expands to 256 MiB), ``"huge"`` (200 declaring ``Content-Length: 2147483648`` and streaming spaces until
+the client hangs up). All model data here is fake, for tests only.
 """
 
 from __future__ import annotations
@@ -69,6 +71,23 @@ def model_json(
     if params is not None:
         data["safetensors"] = {"parameters": {"BF16": params}, "total": params}
     return data
+
+
+_BOMB: list[bytes] = []
+
+
+def gzip_bomb(expanded: int = 1 << 28) -> bytes:
+    """About 300 KB of gzip that expands to ``expanded`` bytes (256 MiB) of JSON (made once, then reused)."""
+    if not _BOMB:
+        import zlib
+
+        c = zlib.compressobj(1, zlib.DEFLATED, 31)
+        block = b" " * (1 << 20)
+        parts = [c.compress(b'{"id": "a/b", "x": "')]
+        parts.extend(c.compress(block) for _ in range(expanded >> 20))
+        parts.append(c.compress(b'"}') + c.flush())
+        _BOMB.append(b"".join(parts))
+    return _BOMB[0]
 
 
 class FakeHub:
@@ -200,6 +219,20 @@ class FakeHub:
             self._send(h, 200, b"<html>this is not JSON</html>")
         elif fault == "not-a-model":
             self._json(h, 200, [1, 2, 3])
+        elif fault == "gzip-bomb":
+            self._send(h, 200, gzip_bomb(), {"Content-Encoding": "gzip"})
+        elif fault == "huge":
+            h.send_response(200)
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Content-Length", str(2**31))
+            h.end_headers()
+            if h.command != "HEAD":
+                with contextlib.suppress(OSError):
+                    h.wfile.write(b'{"id": "a/b", "x": "')
+                    for _ in range(2**31 // 2**16):
+                        if self._stop.is_set():
+                            break
+                        h.wfile.write(b" " * 2**16)
         elif isinstance(fault, int):
             headers = {"X-Error-Code": "RepoNotFound"} if fault == 404 else {}
             self._json(h, fault, {"error": f"fake error {fault}"}, headers)

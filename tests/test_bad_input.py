@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 PROBLEM_LINE = re.compile(r"^.+?:\d+: \S.*?: \S.*$")
 LONG = "x" * 5000
 DIR = object()  # a file entry that is a directory
@@ -159,6 +160,19 @@ case("advise no task", ["advise", "--json"], 2, message="task")
 case("advise json and format disagree", [*ADVISE, "--json", "--format", "table"], 2)
 case("compare one model", ["compare", "t5-base", "--task", "summarization"], 2)
 case("compare no task", ["compare", "t5-base", "bart-large-cnn", "--json"], 2)
+RECIPE = ["recipe", "--task", "chat", "--examples", "10k", "--gpu-hours", "20"]
+for value in ["0", "-1", "abc", "nan", "1e40", "", LONG]:
+    case(f"recipe --rank {value[:12]!r}", [*RECIPE, "--rank", value], 2, message="--rank")
+case("recipe --rank beyond --top", [*RECIPE, "--top", "2", "--rank", "3"], 2, message="out of range")
+for value in ["", "deepspeed", "../trl", "TRL; rm -rf /", LONG]:
+    case(f"recipe --to {value[:12]!r}", [*RECIPE, "--to", value], 2, message="--to")
+case("recipe axolotl for an encoder", ["recipe", "--task", "ner", "--examples", "5k", "--to", "axolotl"], 2)
+case("recipe -o an existing file", [*RECIPE, "-o", "train.py"], 2, files={"train.py": "# mine\n"}, message="exists")
+case("recipe -o a folder", [*RECIPE, "-o", "folder"], 2, files={"folder": DIR}, message="folder")
+case("recipe -o in a missing folder", [*RECIPE, "-o", "nowhere/train.py"], 2, message="does not exist")
+case("recipe --json with -o", [*RECIPE, "--json", "-o", "x.py"], 2, message="--json")
+case("recipe no task", ["recipe"], 2, message="task")
+case("advise --format unknown", [*ADVISE, "--format", "pdf"], 2, message="html")
 case("unknown command", ["nosuch"], 2)
 case("unknown subcommand", ["catalog", "nosuch"], 2)
 case("unknown option", ["advise", "--nosuch"], 2)
@@ -415,6 +429,8 @@ def make_files(folder: Path, files: dict[str, object]) -> None:
             p.mkdir()
         elif content is DEV_ZERO:
             p.symlink_to("/dev/zero")
+        elif content is FIFO:
+            os.mkfifo(p)
         elif isinstance(content, bytes):
             p.write_bytes(content)
         else:
@@ -447,6 +463,123 @@ def check_streams(c: Case, code: int, out: str, err: str) -> None:
         assert out == "", f"stdout on error: {out[:300]}"
 
 
+# --- findings of the 0.1 reliability review (D1-D7, D9, D26): one case per spelling of each class ---------
+
+FIFO = object()  # a named pipe nobody writes to (reading it would block)
+
+
+def _merge_bomb(k: int = 3000) -> str:
+    """D1: `<<` merge keys that copy one k-key mapping k times (119 KB at k=6000: 1.5 GB in 0.1)."""
+    big = "big: &b {" + ", ".join(f"k{i}: 0" for i in range(k)) + "}\n"
+    return big + "l: [" + ", ".join(["{<<: *b}"] * k) + "]\n"
+
+
+MERGE_BOMB = _merge_bomb()
+MERGE_SMALL = "tasks: [summarization]\nbase: &b {gpus: 1}\n<<: *b\n"
+for where, args in (
+    ("scope", ["advise", "--scope", "m.yaml", "--json"]),
+    ("catalog", [*ADVISE, "--catalog", "m.yaml", "--json"]),
+    ("validate", ["catalog", "validate", "m.yaml"]),
+    ("estimate", ["estimate", "bert-base-uncased", "-s", "lora", "--catalog", "m.yaml", "--json"]),
+):
+    code = 2 if where == "scope" else 1
+    case(
+        f"D1 merge-key bomb {where}",
+        args,
+        code,
+        files={"m.yaml": MERGE_BOMB},
+        message="merge key" if where == "scope" else "",  # catalog problems: listed above
+    )
+    case(f"D1 small merge key {where}", args, code, files={"m.yaml": MERGE_SMALL})
+case(
+    "D1 merge-key bomb via WHICHMODEL_CATALOG",
+    [*ADVISE, "--json"],
+    1,
+    files={"m.yaml": MERGE_BOMB},
+    env={"WHICHMODEL_CATALOG": "m.yaml"},
+)
+case(
+    "D1 explicit merge tag",
+    ["advise", "--scope", "m.yaml"],
+    2,
+    files={"m.yaml": "tasks: [summarization]\n? !!merge x\n: 1\n"},
+)
+
+BIG_INT = "1" + "0" * 400
+for fld in ("examples", "gpu_hours", "daily_requests", "gpus", "budget_usd", "max_input_tokens"):
+    case(
+        f"D2 400-digit {fld} yaml",
+        ["advise", "--scope", "b.yaml", "--json"],
+        2,
+        files={"b.yaml": f"tasks: [summarization]\n{fld}: {BIG_INT}\n"},
+    )
+    case(
+        f"D2 400-digit {fld} json",
+        ["advise", "--scope", "b.json", "--json"],
+        2,
+        files={"b.json": json.dumps({"tasks": ["summarization"]})[:-1] + f', "{fld}": {BIG_INT}}}'},
+    )
+
+for spelling in ("1:30", "1:30:00", "-1:30", "1:30.5", "190:20:30"):
+    for fld in ("gpus", "gpu_hours", "examples"):
+        case(
+            f"D3 sexagesimal {spelling} {fld}",
+            ["advise", "--scope", "s.yaml", "--json"],
+            2,
+            files={"s.yaml": f"tasks: [summarization]\n{fld}: {spelling}\n"},
+        )
+
+case(
+    "D5 bidi control in a catalog note",
+    ["catalog", "validate", "c.yaml"],
+    1,
+    files={"c.yaml": MODEL + '  notes: "safe \\u202eevil"\n'},
+)
+case(
+    "D5 bidi isolate in a catalog source",
+    [*ADVISE, "--catalog", "c.yaml", "--json"],
+    1,
+    files={"c.yaml": MODEL.replace("[my notes]", '["my \\u2066notes"]')},
+)
+
+for where, args, code in (
+    ("scope", ["advise", "--scope", "f.yaml", "--json"], 2),
+    ("catalog", [*ADVISE, "--catalog", "f.yaml", "--json"], 1),
+    ("validate", ["catalog", "validate", "f.yaml"], 1),
+    ("compare", ["compare", "bert-base-uncased", "roberta-base", "--catalog", "f.yaml"], 1),
+):
+    case(f"D7 fifo {where}", args, code, files={"f.yaml": FIFO}, message="named pipe" if code == 2 else "")
+    case(f"D7 device {where}", args, code, files={"f.yaml": DEV_ZERO}, message="device" if code == 2 else "")
+
+ESC = "\x1b]0;hijacked\x07\x1b[2J"
+for what, text in (
+    ("id", f'models:\n- id: "evil{ESC}"\n  params_b: -1\n'),
+    ("unknown key", MODEL + f'  "x{ESC}": 1\n'),
+    ("section", f'"sect{ESC}": []\n'),
+    ("weights rule", f'weights:\n  rules:\n    "rule{ESC}": 3\n'),
+):
+    case(
+        f"D9 escape codes in a catalog {what}",
+        ["catalog", "validate", "e.yaml"],
+        1,
+        files={"e.yaml": text.replace("\x1b", "\\e").replace("\x07", "\\a")},
+    )  # YAML escapes
+case(
+    "D9 escape codes in a catalog file name",
+    ["catalog", "validate", "d"],
+    1,
+    files={f"d/x{ESC}.yaml": "models: [{id: m}]\n"},
+)
+
+for value in ("\u00b2", "\u0661\u0662", "-3", "1e9", "99999999999999999999", " ", "0x20"):
+    case(
+        f"D26 COLUMNS={value!r} tasks unknown task", ["advise", "--task", "nosuch"], 2, env={"COLUMNS": value}
+    )
+case(
+    "D26 very long cache dir", ["advise", "--task", "nosuch"], 2, env={"WHICHMODEL_CACHE_DIR": "/tmp/" + LONG}
+)
+
+
 @pytest.fixture(scope="module")
 def shared_cache(tmp_path_factory):
     """One cache folder for the compiled catalog, so each case does not rebuild it."""
@@ -468,6 +601,8 @@ def test_bad_input(c: Case, run, tmp_path, monkeypatch, shared_cache):
     before = listing(work)
     code, out, err = run(*c.args, input=c.stdin, env={"WHICHMODEL_CACHE_DIR": str(cache), **c.env})
     check_streams(c, code, out, err)
+    # D9, D5: no control or bidi character from the input reaches the terminal, in any case of the table
+    assert not UNPRINTABLE.search(out + err), repr(UNPRINTABLE.search(out + err))
     assert listing(work) == before, "the working folder changed"
     assert listing(cache).get("hub-snapshot.json") == snapshot_before, "the Hub snapshot was written"
     assert not (tmp_path / "pwned").exists() and not (work / "pwned").exists()
@@ -628,3 +763,206 @@ def test_hub_models_with_impossible_values_are_left_out_of_discover(run, monkeyp
         assert "x/fine" in listed and "x/huge" not in listed
     finally:
         hub.stop()
+
+
+# --- findings of the 0.1 reliability review that need more than the table ---------------------------------
+
+
+def test_merge_keys_are_refused_before_anything_expands(tmp_path):
+    """D1: a merge-key bomb (and any `<<`) is refused on the composed tree, before construction copies it."""
+    import time
+
+    from whichmodel.catalog import read_file
+
+    p = tmp_path / "m.yaml"
+    p.write_text(_merge_bomb(6000))  # the finding's 119 KB file: 30 s and 1.5 GB in 0.1
+    start = time.monotonic()
+    result = read_file(p)
+    assert time.monotonic() - start < 10  # catches a hang; benchmarks/ has the timing target
+    assert result.doc is None and "merge key" in str(result.problems[0])
+    q = tmp_path / "q.yaml"  # a quoted "<<" is a plain key, not a merge: reported as an unknown field
+    q.write_text(MODEL + '  "<<": 1\n')
+    assert "unknown field" in str(read_file(q).problems[0])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("examples: 0777", {"examples": 777}),  # YAML 1.1: 511
+        ("examples: 0o17", {"examples": 15}),
+        ("gpu_hours: 1e3", {"gpu_hours": 1000.0}),
+        ("gpu_hours: 1_000", {"gpu_hours": 1000}),
+        ("languages: [no, yes, on, off, y, n]", {"languages": ["no", "yes", "on", "off", "y", "n"]}),  # D4
+        ("gpus: 1:30", {"gpus": "1:30"}),  # D3: YAML 1.1 read 90
+        ("when: 2024-01-01", {"when": "2024-01-01"}),
+        ("flag: true", {"flag": True}),
+    ],
+)
+def test_yaml_scalars_follow_yaml_1_2(text, expected):
+    """D3, D4: YAML 1.2 core scalars: no sexagesimal, no leading-zero octal, no yes/no/on/off booleans."""
+    from whichmodel import yamlio
+
+    assert yamlio.parse(Path("s.yaml"), text + "\n") == expected
+
+
+def test_norwegian_is_a_language_not_false(run, tmp_path, monkeypatch):
+    """D4: `languages: [no]` in a scope is Norwegian, not a type error."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "n.yaml").write_text("tasks: [summarization]\nlanguages: [no]\nexamples: 0777\n")
+    code, out, err = run("advise", "--scope", "n.yaml", "--json")
+    assert code == 0, err
+    scope = json.loads(out)["scope"]
+    assert scope["languages"] == ["no"] and scope["examples"] == 777
+
+
+def test_a_plain_100k_model_json_catalog_is_not_an_alias_bomb(tmp_path):
+    """D6: 100,000 plain JSON entries (2 million nodes, no aliases) validate; aliases alone are counted."""
+    from whichmodel.catalog import load_catalog
+
+    m = dict(
+        family="encoder-only",
+        objective="masked-lm",
+        params_b=0.1,
+        context_tokens=512,
+        license="mit",
+        languages=["en"],
+        tasks=["text-classification"],
+        sources=["my notes"],
+    )
+    p = tmp_path / "big.json"
+    p.write_text(
+        json.dumps({"models": [dict(m, id=f"big-{i}", hub_id=f"me/big-{i}") for i in range(100_000)]})
+    )
+    cat = load_catalog([p], use_env=False)
+    assert len([k for k in cat.models if k.startswith("big-")]) == 100_000
+
+
+def test_many_broken_entries_are_reported_linearly_with_lines(tmp_path):
+    """D10: 2,000 broken entries are all reported, each with its own line, in one compose of the file
+    (0.1 took 240 s); benchmarks/scale.py measures that validation time grows linearly."""
+    import time
+
+    from whichmodel.catalog import read_file
+
+    p = tmp_path / "many.yaml"
+    p.write_text("models:\n" + "".join(f"- {{id: m{i}}}\n" for i in range(2000)))
+    start = time.monotonic()
+    result = read_file(p)
+    assert time.monotonic() - start < 10  # catches the quadratic case; the target is in benchmarks/
+    lines = {pr.line for pr in result.problems}
+    assert len(lines) == 2000 and min(lines) == 2 and max(lines) == 2001
+
+
+def test_a_catalog_problem_line_is_looked_up_in_the_text_read_once(tmp_path, monkeypatch):
+    """D7: the cross-check (an unknown task) finds its line in the text parsed, never reading the file again."""
+    from whichmodel import yamlio
+    from whichmodel.catalog import CatalogError, load_catalog
+
+    p = tmp_path / "x.yaml"
+    p.write_text(MODEL.replace("[text-classification]", "[nosuch-task]"))
+    real = yamlio.read_bounded
+    reads: list[str] = []
+    monkeypatch.setattr(
+        yamlio, "read_bounded", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k)
+    )
+    with pytest.raises(CatalogError) as exc:
+        load_catalog([p], use_env=False, cache=False)
+    [problem] = exc.value.problems
+    assert problem.line == 10 and "nosuch-task" in problem.message
+    assert reads.count(str(p)) == 1
+
+
+def test_an_unreadable_sub_folder_is_reported(tmp_path, monkeypatch):
+    """D11: a folder os.walk cannot enter is a problem, not silently skipped; a path whose check fails
+    (a name too long) is a problem, not an internal error."""
+    import errno
+
+    from whichmodel.catalog import CatalogError, load_catalog
+
+    d = tmp_path / "d"
+    (d / "locked").mkdir(parents=True)
+    (d / "a.yaml").write_text("models: []\n")
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kw):  # as a non-root user with `chmod 000 d/locked` (root reads anything)
+        for root, dirs, files in real_walk(top, onerror=onerror, **kw):
+            if Path(root).name == "locked":
+                onerror(PermissionError(errno.EACCES, "Permission denied", root))
+                continue
+            yield root, dirs, files
+
+    monkeypatch.setattr(os, "walk", walk)
+    with pytest.raises(CatalogError) as exc:
+        load_catalog([d], use_env=False)
+    assert any("locked" in p.file and "Permission denied" in p.message for p in exc.value.problems)
+    with pytest.raises(CatalogError) as exc:
+        load_catalog([tmp_path / ("x" * 5000)], use_env=False)
+    assert "cannot be checked" in str(exc.value.problems[0]) or "does not exist" in str(exc.value.problems[0])
+
+
+def test_problem_lines_escape_control_and_bidi_characters():
+    """D9: every part of a problem line (file, field, message) shows escapes instead of raw codes."""
+    from whichmodel.catalog import Problem
+
+    text = str(Problem("d/x\x1b]0;t\x07.yaml", 3, "models[evil\x1b[2J].x\u202e", "bad\x9b value"))
+    assert not UNPRINTABLE.search(text)
+    assert "\\x1b" in text and "\\u202e" in text and text.startswith("d/x\\x1b]0;t\\x07.yaml:3: ")
+
+
+def test_columns_zero_still_prints(run):
+    """D25: COLUMNS=0 (and other widths below 20) is ignored, not an empty table."""
+    code, out, err = run("advise", "--task", "summarization", env={"COLUMNS": "0"})
+    assert code == 0 and len(out.splitlines()) > 5, (out, err)
+    code, out2, err = run("tasks", env={"COLUMNS": "\u00b2"})
+    assert code == 0 and "summarization" in out2
+
+
+def _frames_in_packages(err: str) -> list[str]:
+    """The files of a traceback that belong to an installed package (whichmodel, typer, pydantic, ...)."""
+    import sysconfig
+
+    stdlib = sysconfig.get_paths()["stdlib"]
+    return [
+        f
+        for f in re.findall(r'File "([^"]+)"', err)
+        if not f.startswith("<")
+        and not f.startswith(stdlib)
+        and not f.endswith(("/bin/whichmodel", "\\whichmodel"))
+    ]
+
+
+def test_ctrl_c_from_the_first_instant_never_prints_a_traceback(tmp_path):
+    """D23: SIGINT at any moment of start-up ends in exit 130 with "Interrupted." (or the run had already
+    finished, exit 0); never a traceback from whichmodel's code or its imports.
+
+    The only window left is before any code of whichmodel's runs: the interpreter's own start-up and the
+    `import re` of pip's generated script (a few ms; longer on a loaded machine). A traceback there has no
+    frame in an installed package, which is what this test tells apart.
+    """
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "WHICHMODEL_DEBUG"}
+    env.update({"WHICHMODEL_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"})
+    exe = _script()
+    interrupted = 0
+    for delay in (0.0, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3):
+        p = subprocess.Popen(
+            [exe, "advise", "--task", "summarization"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+        if "Traceback" in err or "Fatal Python error" in err:
+            assert not _frames_in_packages(err), (delay, err)
+            continue
+        # -SIGINT: the signal came before Python had started (its default action ends the process silently)
+        assert p.returncode in (0, 130, -signal.SIGINT), (delay, p.returncode, err)
+        if p.returncode == 130:
+            interrupted += 1
+            assert err.strip() == "Interrupted.", (delay, err)
+    assert interrupted >= 3, "the runs were never interrupted inside whichmodel: the test proves nothing"

@@ -168,16 +168,221 @@ def test_unknown_rule_in_weights_is_an_error(tmp_path):
     ), lines
 
 
-def test_cache_is_used_only_when_this_user_owns_it(tmp_path, monkeypatch):
+# -- the catalog cache (findings H1, H2, H3, D8, D12, D14 of the 0.1 reliability review) -------------------
+
+
+def _cache_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("catalog-*.json"))
+
+
+def _same(a, b) -> bool:
+    sections = ("models", "tasks", "architectures", "accelerators", "serving", "licenses")
+    dumps = [  # what `catalog show --json` prints: the fields each entry set, nested ones included
+        [e.model_dump(mode="json", exclude_unset=True) for e in getattr(c, s).values()]
+        for c in (a, b)
+        for s in sections
+    ]
+    half = len(dumps) // 2
+    if dumps[:half] != dumps[half:]:
+        return False
+    return all(getattr(a, s) == getattr(b, s) for s in sections) and (a.weights, a.origin, a.files) == (
+        b.weights,
+        b.origin,
+        b.files,
+    )
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("WHICHMODEL_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_cache_round_trip_is_exact_and_data_only(cache, tmp_path):
+    """H3: the cache is JSON (no pickle) and rebuilds exactly the catalog that was validated."""
+    user = write(tmp_path, "mine.json", json.dumps({"models": [GOOD_MODEL]}))
+    built = load_catalog([user], use_env=False, cache=False)
+    first = load_catalog([user], use_env=False)
+    [path] = _cache_files(cache)
+    head = path.read_bytes().split(b"\n", 1)[0]
+    assert json.loads(head)["format"] == "whichmodel-catalog-cache"
+    assert not list(cache.glob("*.pickle"))
+    again = load_catalog([user], use_env=False)
+    assert _same(again, built) and _same(first, built)
+    assert again.model("me/my-bert").id == "my-bert"  # the indexes are rebuilt too
+    assert _same(load_catalog(use_env=False), load_catalog(use_env=False, cache=False))  # the bundled one
+
+
+def _pickle_payload(marker: Path) -> bytes:
+    import pickle
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.write_text, (marker, "ran"))
+
+    return pickle.dumps(Payload())
+
+
+def test_a_planted_cache_file_never_runs_and_is_rebuilt(cache, tmp_path):
+    """H1/H3: a pickle planted at the cache's name (or the 0.1 name) is never executed; the cache is rebuilt."""
+    load_catalog(use_env=False)
+    [path] = _cache_files(cache)
+    good = path.read_bytes()
+    marker = tmp_path / "pwned"
+    path.write_bytes(_pickle_payload(marker))
+    (cache / "catalog-0123456789abcdef0123456789abcdef.pickle").write_bytes(_pickle_payload(marker))
+    cat = load_catalog(use_env=False)
+    assert not marker.exists()
+    assert "bert-base-uncased" in cat.models
+    assert path.read_bytes() == good, "the planted file was not replaced by a rebuilt cache"
+    assert not list(cache.glob("*.pickle")), "0.1's pickles are removed, never read"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda b: b[: len(b) // 2],  # truncated
+        lambda b: b.replace(b'"params_b":0.11', b'"params_b":999.0'),  # edited payload (checksum)
+        lambda b: b"{}\n" + b.split(b"\n", 1)[1],  # no header
+        lambda b: b"",  # empty
+        lambda b: b"\xff\xfe" * 100,  # not text
+    ],
+    ids=["truncated", "edited", "no-header", "empty", "binary"],
+)
+def test_a_corrupt_or_edited_cache_is_treated_as_absent(cache, tmp_path, tamper):
+    """H3: any cache that does not verify is ignored and rebuilt, never half-used."""
+    user = write(tmp_path, "mine.json", json.dumps({"models": [GOOD_MODEL]}))
+    load_catalog([user], use_env=False)
+    [path] = _cache_files(cache)
+    path.write_bytes(tamper(path.read_bytes()))
+    cat = load_catalog([user], use_env=False)
+    assert cat.model("my-bert").params_b == 0.11
+    assert json.loads(path.read_bytes().split(b"\n", 1)[0])["key"] in path.name
+
+
+def test_a_cache_symlink_is_not_followed(cache, tmp_path):
+    """H1: a symlink at the cache's name (to a file this user owns, holding a valid cache) is refused."""
+    user = write(tmp_path, "mine.json", json.dumps({"models": [GOOD_MODEL]}))
+    load_catalog([user], use_env=False)
+    [path] = _cache_files(cache)
+    decoy = tmp_path / "decoy.json"
+    decoy.write_bytes(path.read_bytes().replace(b'"params_b":0.11', b'"params_b":0.5'))
+    path.unlink()
+    path.symlink_to(decoy)
+    from whichmodel import catalog_cache
+
+    key = path.name[len("catalog-") : -len(".json")]
+    assert catalog_cache.read(key) is None  # O_NOFOLLOW
+    assert load_catalog([user], use_env=False).model("my-bert").params_b == 0.11
+    assert not path.is_symlink(), "the link was replaced by a real cache file"
+
+
+def test_cache_is_used_only_in_a_private_folder(cache, tmp_path):
+    """H1/H2: in a folder others can write (a shared /opt/whichmodel-cache), no cache is read or written."""
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o1777)
+    cat = load_catalog(use_env=False)
+    assert "bert-base-uncased" in cat.models and not _cache_files(cache)
+    cache.chmod(0o700)
+    load_catalog(use_env=False)
+    [path] = _cache_files(cache)
+    from whichmodel import catalog_cache
+
+    key = path.name[len("catalog-") : -len(".json")]
+    assert catalog_cache.read(key) is not None
+    path.chmod(0o666)  # a cache file others can write: not trusted
+    assert catalog_cache.read(key) is None
+    path.chmod(0o600)
     import os
 
-    from whichmodel import catalog as catalog_module
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # another user's file (only root can make one here)
+        os.chown(path, 54321, -1)
+        assert catalog_cache.read(key) is None
 
-    monkeypatch.setenv("WHICHMODEL_CACHE_DIR", str(tmp_path / "cache"))
-    first = load_catalog(use_env=False)
-    cached = list((tmp_path / "cache").glob("catalog-*.pickle"))
-    assert len(cached) == 1 and not cached[0].stat().st_mode & 0o077
-    assert load_catalog(use_env=False).models.keys() == first.models.keys()
-    os.chmod(cached[0], 0o666)  # writable by others: never unpickled
-    assert catalog_module._trusted(cached[0]) is False
-    assert load_catalog(use_env=False).models.keys() == first.models.keys()
+
+def test_cache_checks_the_open_file_not_the_name(tmp_path):
+    """H2: type, owner and mode are checked with fstat on the descriptor read (no stat-then-open race)."""
+    import os
+
+    from whichmodel import paths
+
+    f = tmp_path / "f"
+    f.write_bytes(b"x")
+    f.chmod(0o666)
+    with pytest.raises(paths.NotPrivate):
+        paths.read_bounded(f, private=True)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(paths.NotRegularFile):  # opened non-blocking: no hang without a writer
+        paths.read_bounded(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(f)
+    with pytest.raises(OSError):
+        paths.read_bounded(link, nofollow=True)
+
+
+def test_cache_key_is_the_bytes_parsed(cache, tmp_path, monkeypatch):
+    """D8: every file is read once and the key comes from those bytes, so an edit cannot be cached under the
+    old contents; switching contents back and forth always shows the file's current facts."""
+    from whichmodel import paths as paths_module
+    from whichmodel import yamlio
+
+    user = tmp_path / "o.yaml"
+    reads: list[str] = []
+    real = paths_module.read_bounded
+
+    def counting(path, *a, **k):
+        reads.append(str(path))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(yamlio, "read_bounded", counting)
+    for params in (0.1, 0.2, 0.1, 0.2):
+        user.write_text(json.dumps({"models": [dict(GOOD_MODEL, params_b=params)]}))
+        reads.clear()
+        cat = load_catalog([user], use_env=False)
+        assert cat.model("my-bert").params_b == params
+        assert reads.count(str(user)) == 1
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(cache, monkeypatch):
+    """D14: on a full disk the temporary file is removed; stale ones from killed runs are swept."""
+    import errno
+    import os
+    import time
+
+    from whichmodel import catalog_cache
+
+    cache.mkdir(mode=0o700)
+    stale = cache / ".catalog-stale"
+    stale.write_bytes(b"x" * 100)
+    old = time.time() - 2 * catalog_cache.STALE_TEMP_S
+    os.utime(stale, (old, old))
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(catalog_cache.os, "replace", full)
+    assert "bert-base-uncased" in load_catalog(use_env=False).models
+    assert sorted(p.name for p in cache.iterdir()) == []
+
+
+def test_a_file_that_cannot_be_deleted_does_not_disable_the_cache(cache, monkeypatch):
+    """D12: a planted cache file the user cannot remove (sticky shared folder) is left alone; caching goes on."""
+    import os
+
+    from whichmodel import catalog_cache
+
+    cache.mkdir(mode=0o700)
+    planted = cache / "catalog-00.json"
+    planted.write_text("{}")
+    real_unlink = os.unlink
+
+    def unlink(path, *a, **k):
+        if Path(path).name == planted.name:
+            raise PermissionError(1, "Operation not permitted")
+        return real_unlink(path, *a, **k)
+
+    monkeypatch.setattr(catalog_cache.os, "unlink", unlink)
+    load_catalog(use_env=False)
+    assert len(_cache_files(cache)) == 2  # the planted one and the real cache

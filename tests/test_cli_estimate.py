@@ -61,8 +61,8 @@ def test_json_matches_the_estimator(run):
 
 def test_examples_make_tokens(run):
     doc = _json(run, "--params", "350M", "-s", "full-finetune", "--examples", "50k")
-    assert doc["tokens"] == 50_000 * 3 * 256
-    assert any("50k examples × 3 epochs × 256 tokens" in a for a in doc["assumptions"])
+    assert doc["tokens"] == 50_000 * 3 * 512  # the defaults advise uses too (estimator.DEFAULTS)
+    assert any("50k examples × 3 epochs × 512 tokens" in a for a in doc["assumptions"])
     doc = _json(
         run,
         "--params",
@@ -96,9 +96,11 @@ def test_pretrain_without_tokens_assumes_chinchilla(run):
 def test_inference_defaults_and_ignored_tokens(run):
     doc = _json(run, "gpt2", "-s", "inference", "--tokens", "1B")
     assert doc["tokens"] is None and doc["flops"] is None and doc["gpu_hours"] is None
-    assert doc["seq_len"] == 1024  # gpt2's context window caps the default 2048
+    assert doc["seq_len"] == 768  # 512 input + 256 output tokens (the serving defaults)
     assert doc["batch"] == 1
     assert any("ignored" in a for a in doc["assumptions"])
+    capped = _json(run, "gpt2", "-s", "inference", "--input-tokens", "2000")
+    assert capped["seq_len"] == 1024  # gpt2's context window caps the 2,256
     doc = _json(run, "--params", "7B", "-s", "as-is", "--dtype", "int4", "--seq-len", "8k", "--batch", "4")
     assert doc["memory_gb"]["weights"] == pytest.approx(3.5) and doc["seq_len"] == 8000 and doc["batch"] == 4
 
@@ -141,7 +143,13 @@ def test_rich_view(run):
     assert all(len(line) <= 100 for line in out.splitlines())
 
 
-def test_rich_verdicts(run):
+NO_TFLOPS_GPU = """\
+accelerators:
+- {id: mystery-gpu, name: A card with no published TFLOP/s, memory_gb: 24, sources: [a test]}
+"""
+
+
+def test_rich_verdicts(run, tmp_path):
     code, out, _ = run("estimate", "--params", "70B", "-s", "full-finetune", "--gpu", "a100-80gb")
     assert code == 0 and "needs " in out and "× a100-80gb (you gave 1)" in out
     code, out, _ = run("estimate", "--params", "70B", "-s", "full-finetune", "--gpus", "32")
@@ -156,7 +164,11 @@ def test_rich_verdicts(run):
     assert code == 0 and "does not fit: more than 4,096" in out
     code, out, _ = run("estimate", "--params", "7B", "-s", "full-finetune")
     assert code == 0 and "not estimated (no training tokens" in out
-    code, out, _ = run("estimate", "--params", "7B", "-s", "lora", "--tokens", "1B", "--gpu", "a10g")
+    extra = tmp_path / "gpu.yaml"
+    extra.write_text(NO_TFLOPS_GPU)
+    code, out, _ = run(
+        "estimate", "--params", "7B", "-s", "lora", "--tokens", "1B", "--gpu", "mystery-gpu", "--catalog", str(extra)
+    )
     assert code == 0 and "no TFLOP/s figure" in out
 
 
@@ -202,3 +214,88 @@ def test_unknown_accelerator_names_the_closest(run):
 def test_help(run):
     code, out, _ = run("estimate", "--help")
     assert code == 0 and "--strategy" in out and "--examples" in out
+
+
+def test_inference_serving_document(run):
+    doc = _json(run, "llama-3.1-8b-instruct", "-s", "inference", "--gpu", "h100")
+    serving = doc["serving"]
+    assert {
+        "decode_tokens_per_s",
+        "prefill_tokens_per_s",
+        "time_to_first_token_s",
+        "max_concurrent",
+        "usd_per_million_tokens",
+    } <= set(serving)
+    assert serving["runtime"] == "vllm" and serving["input_tokens"] == 512 and serving["output_tokens"] == 256
+    # decode is bound by bandwidth: 16 GB of weights over 3,350 GB/s is at most ~210 tokens/s
+    assert 100 < serving["decode_tokens_per_s"] < 3350 / 16
+    assert serving["prefill_tokens_per_s"] > 50 * serving["decode_tokens_per_s"]
+    assert any("512 input tokens" in a for a in doc["assumed"])
+    busy = _json(run, "llama-3.1-8b-instruct", "-s", "inference", "--gpu", "h100", "--concurrency", "32")
+    assert busy["serving"]["concurrency"] == 32 and busy["batch"] == 32
+    assert busy["serving"]["usd_per_million_tokens"] < serving["usd_per_million_tokens"] / 5
+    slow = _json(
+        run, "llama-3.1-8b-instruct", "-s", "inference", "--gpu", "h100", "--runtime", "transformers"
+    )
+    assert slow["serving"]["decode_tokens_per_s"] < serving["decode_tokens_per_s"]
+    cpu = _json(run, "llama-3.1-8b-instruct", "-s", "inference", "--gpu", "cpu")
+    assert cpu["dtype"] == "int4" and cpu["serving"]["runtime"] == "llama.cpp"
+    assert cpu["serving"]["usd_per_million_tokens"] is None and cpu["memory_gb"]["overhead"] == 0
+    assert cpu["serving"]["decode_tokens_per_s"] < serving["decode_tokens_per_s"] / 5
+
+
+def test_training_flags(run):
+    base = ("--params", "8B", "-s", "full-finetune", "--gpu", "4090", "--batch", "1")
+    plain = _json(run, *base)
+    offloaded = _json(run, *base, "--optimizer", "adamw-8bit", "--offload", "all")
+    assert not plain["fits"] and offloaded["fits"] and offloaded["memory_gb"]["offloaded"] > 50
+    assert offloaded["optimizer"] == "adamw-8bit" and offloaded["offload"] == "all"
+    q = _json(
+        run,
+        "llama-3.1-8b-instruct",
+        "-s",
+        "qlora",
+        "--lora-rank",
+        "64",
+        "--stack",
+        "optimized",
+        "--tokens",
+        "1B",
+    )
+    r = _json(run, "llama-3.1-8b-instruct", "-s", "qlora", "--lora-rank", "8", "--tokens", "1B")
+    assert q["lora_rank"] == 64 and q["stack"] == "optimized" and q["optimizer"] == "paged-adamw-8bit"
+    assert q["trainable_params"] == pytest.approx(8 * r["trainable_params"], rel=1e-5)
+    assert q["gpu_hours"] < r["gpu_hours"]  # the optimized stack
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--params", "7B", "-s", "lora", "--optimizer", "sgd"), "optimizer"),
+        (("--params", "7B", "-s", "lora", "--offload", "disk"), "offload"),
+        (("--params", "7B", "-s", "lora", "--stack", "turbo"), "stack"),
+        (("--params", "7B", "-s", "lora", "--lora-targets", "mlp"), "--lora-targets"),
+        (("--params", "7B", "-s", "lora", "--lora-rank", "0"), "--lora-rank"),
+        (("--params", "7B", "-s", "inference", "--runtime", "tgi"), "runtime"),
+        (("--params", "7B", "-s", "inference", "--concurrency", "1.5"), "--concurrency"),
+        (("--params", "7B", "-s", "lora", "--input-tokens", "100"), "inference"),
+        (("--params", "7B", "-s", "lora", "--gpu", "cpu"), "serving target"),
+    ],
+)
+def test_bad_serving_and_training_flags(run, args, needle):
+    code, out, err = run("estimate", *args)
+    assert code == 2 and out == "" and needle in err and "Traceback" not in err
+
+
+def test_json_keys_are_documented(run):
+    """Every key of the `estimate --json` document is listed in docs/estimates.md."""
+    import re
+    from pathlib import Path
+
+    doc_text = (Path(__file__).resolve().parent.parent / "docs" / "estimates.md").read_text(encoding="utf-8")
+    section = doc_text.split("## The `estimate --json` document", 1)[1].split("\n## ", 1)[0]
+    training = _json(run, "llama-3.1-8b-instruct", "-s", "qlora", "--tokens", "1B")
+    serving = _json(run, "llama-3.1-8b-instruct", "-s", "inference")
+    keys = set(training) | set(serving) | set(training["memory_gb"]) | set(serving["serving"])
+    missing = sorted(k for k in keys if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", section))
+    assert not missing, missing

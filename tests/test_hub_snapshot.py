@@ -57,12 +57,7 @@ def test_missing_snapshot_is_none_without_warning(tmp_path):
     [
         ("{not json", "not valid JSON"),
         ("[1, 2]", "not a whichmodel Hub snapshot"),
-        ('{"format": "whichmodel-hub-snapshot", "version": 99, "models": {}}', "format version 99"),
         ('{"format": "whichmodel-hub-snapshot", "version": 1, "models": []}', "not a mapping"),
-        (
-            '{"format": "whichmodel-hub-snapshot", "version": 1, "models": {"a/b": {"hub_id": "a/b", "downloads": "x"}}}',
-            "downloads must be a number",
-        ),
         ("", "not valid JSON"),
     ],
 )
@@ -73,6 +68,28 @@ def test_corrupt_snapshot_is_missing_plus_a_warning(tmp_path, content, reason):
     assert read_snapshot(p, warnings) is None
     assert len(warnings) == 1 and reason in warnings[0] and str(p) in warnings[0]
     assert "hub refresh" in warnings[0]
+
+
+def test_a_newer_snapshot_is_ignored_with_an_upgrade_hint(tmp_path):
+    """D15: a snapshot from a newer whichmodel is not "corrupt", and `hub refresh` is not the advice."""
+    p = tmp_path / "hub-snapshot.json"
+    p.write_text('{"format": "whichmodel-hub-snapshot", "version": 99, "models": {}}')
+    warnings: list[str] = []
+    assert read_snapshot(p, warnings) is None
+    assert len(warnings) == 1 and "format version 99" in warnings[0] and "Upgrade whichmodel" in warnings[0]
+
+
+def test_a_bad_record_is_skipped_and_the_others_kept(tmp_path):
+    """D15: one record that is not a record costs that record only, with a warning naming it."""
+    p = tmp_path / "hub-snapshot.json"
+    p.write_text(
+        '{"format": "whichmodel-hub-snapshot", "version": 1, "models": {"a/b": {"hub_id": "a/b", "downloads": "x"},'
+        ' "c/d": {"hub_id": "c/d", "downloads": 3}}}'
+    )
+    warnings: list[str] = []
+    snap = read_snapshot(p, warnings)
+    assert snap is not None and list(snap.records) == ["c/d"]
+    assert len(warnings) == 1 and "downloads must be a number" in warnings[0] and "'a/b'" in warnings[0]
 
 
 def test_unreadable_bytes_are_a_warning_not_an_exception(tmp_path):

@@ -451,3 +451,57 @@ def test_save_keeps_the_answers_even_when_the_advice_fails(run, cat, here, monke
     code, out, err = interview(run, script(cat, {"tasks": "chat", "examples": "2k"}), "--save", "s.yaml")
     assert code == 1 and out == "" and "engine down" in err and "Traceback" not in err
     assert yaml.safe_load((here / "s.yaml").read_text(encoding="utf-8"))["examples"] == 2000
+
+
+# -- the questions as data: counts, checks as you type, completions, one source of defaults ----------
+
+
+def test_plan_counts_the_questions_the_answers_lead_to(cat):
+    ctx = qs.Context(cat)
+    asked, most = qs.plan(ctx)
+    assert most == len(qs.QUESTIONS)
+    assert asked == len([q for q in qs.QUESTIONS if q.applies(qs.Context(cat, {"gpu_hours": 0}))])
+    ctx.answers.update(tasks=["summarization"], gpu_hours=20.0)
+    assert qs.plan(ctx)[0] == asked + 2  # a budget brings in the training GPU and their number
+
+
+def test_check_as_you_type_names_the_fix(cat):
+    ctx = qs.Context(cat)
+    task = next(q for q in qs.QUESTIONS if q.id == "tasks")
+    assert qs.check(task, "summarization", ctx) is None
+    assert qs.check(task, "", ctx) is None and qs.check(task, "<", ctx) is None
+    assert qs.check(task, "done", ctx) is None
+    msg = qs.check(task, "sumarization", ctx)
+    assert msg is not None and "Did you mean summarization?" in msg
+    count = next(q for q in qs.QUESTIONS if q.id == "examples")
+    assert "not a number" in (qs.check(count, "5x", ctx) or "")
+
+
+def test_tab_completes_the_last_item_and_corrects_a_typo(cat):
+    ctx = qs.Context(cat)
+    task = next(q for q in qs.QUESTIONS if q.id == "tasks")
+    langs = next(q for q in qs.QUESTIONS if q.id == "languages")
+    assert "summarization" in [c.key for c in qs.complete(task, "summ", ctx)]
+    assert "summarization" in [c.key for c in qs.complete(task, "ner, sumarization", ctx)]
+    assert [c.key for c in qs.complete(langs, "en, germ", ctx)] == ["de"]
+    assert "fr" in [c.key for c in qs.complete(langs, "frenhc", ctx)]
+
+
+@pytest.mark.parametrize("task", ["summarization", "code-generation", "translation", "chat"])
+def test_the_interview_and_advise_assume_the_same_languages(cat, run, task):
+    ctx = qs.Context(cat, {"tasks": [task]})
+    langs = next(q for q in qs.QUESTIONS if q.id == "languages")
+    interview_default = qs.answer(langs, "", ctx)
+    code, out, _ = run("advise", "--task", task, "--json")
+    assert code == 0
+    assert json.loads(out)["scope"]["languages"] == interview_default
+
+
+def test_every_terminal_question_offers_what_its_parser_accepts(cat):
+    ctx = qs.Context(cat, {"tasks": ["summarization"], "gpu_hours": 10.0})
+    for q in qs.QUESTIONS:
+        if q.kind == "select":
+            assert q.options is not None
+            for option in q.options(ctx):
+                qs.answer(q, option.key, ctx)  # every entry of the list is a valid answer
+            assert qs.as_text(qs.answer(q, "", ctx)) in [o.key for o in q.options(ctx)]  # the default is listed

@@ -1,7 +1,8 @@
 """`whichmodel interview` in a real terminal: the installed command run under a pseudo-terminal.
 
-No WHICHMODEL_INTERVIEW_FORCE here: stdin is a terminal, as for a person at the keyboard. Skipped only
-where the platform has no pseudo-terminals.
+No WHICHMODEL_INTERVIEW_FORCE here: stdin is a terminal, as for a person at the keyboard, so the arrow-key
+prompt (questionary) runs: keys are sent as a terminal sends them (arrows, Tab, Shift-Tab, Ctrl-C).
+Skipped only where the platform has no pseudo-terminals.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pytest
 pty = pytest.importorskip("pty")
 termios = pytest.importorskip("termios")
 fcntl = pytest.importorskip("fcntl")
+pyte = pytest.importorskip("pyte")  # a terminal emulator: what the screen shows after redraws
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|[\x01\x02\r]")
 TIMEOUT = 30.0
@@ -43,6 +45,7 @@ def child_env(tmp_path: Path) -> dict[str, str]:
         WHICHMODEL_CACHE_DIR=str(tmp_path / "cache"),
         HF_HUB_OFFLINE="1",
         PYTHONIOENCODING="utf-8",
+        PROMPT_TOOLKIT_NO_CPR="1",  # no terminal emulator here to answer cursor-position requests
     )
     return env
 
@@ -63,6 +66,8 @@ class Terminal:
             finally:
                 os._exit(127)
         self.pid, self.fd = pid, fd
+        self.screen = pyte.Screen(100, 50)
+        self.stream = pyte.ByteStream(self.screen)
         self.raw = b""
         self.seen = 0
         self.code: int | None = None
@@ -82,7 +87,25 @@ class Terminal:
         if not chunk:
             return False
         self.raw += chunk
+        self.stream.feed(chunk)
         return True
+
+    @property
+    def shown(self) -> str:
+        """The screen as it is now (after every redraw), one line per row."""
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def see(self, pattern: str | re.Pattern[str], timeout: float = TIMEOUT) -> re.Match[str]:
+        """Wait until the screen shows ``pattern``."""
+        rx = re.compile(re.escape(pattern)) if isinstance(pattern, str) else pattern
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = rx.search(self.shown)
+            if match:
+                return match
+            if not self._pump(0.1):
+                break
+        raise AssertionError(f"waited for {rx.pattern!r}; the screen shows:\n{self.shown}")
 
     def expect(self, pattern: str | re.Pattern[str], timeout: float = TIMEOUT) -> re.Match[str]:
         """Read until ``pattern`` matches the end of the screen text (a prompt waiting for input)."""
@@ -101,6 +124,11 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
+    def key(self, keys: str, then: str | re.Pattern[str]) -> re.Match[str]:
+        """Send one key (or a word) and wait until the screen shows ``then``."""
+        self.type(keys)
+        return self.see(then)
+
     def wait(self, timeout: float = TIMEOUT) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -116,35 +144,83 @@ class Terminal:
                 time.sleep(0.05)
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
-        raise AssertionError(f"the interview did not end; the terminal shows:\n{self.text[-3000:]}")
 
 
-def answer_defaults_until_save_offer(term: Terminal) -> int:
-    """Press Enter at every question; stop at the offer to save. Returns how many defaults were taken."""
-    for taken in range(30):
-        match = term.expect(re.compile(r"(?P<prompt>[^\n]*)\[[^\]\n]*\]: $"))
-        if "Save these answers" in match.group("prompt"):
-            return taken
-        term.type("\r")
-    raise AssertionError("no offer to save after 30 questions")
+DOWN, UP, TAB, BACK, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\t", "\x1b[Z", "\r", "\x03"
 
 
-def test_one_word_then_enter_to_everything_in_a_real_terminal(tmp_path):
-    term = Terminal([*command(), "interview"], tmp_path, child_env(tmp_path))
-    term.expect("task [text-classification]: ")
-    assert "What should the model do?" in term.text and "1  text-classification" in term.text
-    term.type("summarization\r")
-    taken = answer_defaults_until_save_offer(term)
-    assert taken >= 6  # languages, examples, in-domain text, input length, where it runs, licence, budget
-    term.type("y\r")
-    term.expect("file [whichmodel-scope.yaml]: ")
-    term.type("\r")
+def start(tmp_path: Path, *args: str) -> Terminal:
+    term = Terminal([*command(), "interview", *args], tmp_path, child_env(tmp_path))
+    term.see(re.compile(r"Question 1 of (\d+): What should the model do\?"))
+    term.see(re.compile(r"\? task"))
+    return term
+
+
+def test_the_intro_counts_the_questions_it_asks(tmp_path):
+    term = start(tmp_path)
+    intro = re.search(r"interview: (\d+) questions \(up to (\d+)", term.shown)
+    assert intro, term.shown
+    asked, most = int(intro.group(1)), int(intro.group(2))
+    assert re.search(rf"Question 1 of {asked}:", term.shown)
+    term.key("done", "done")
+    term.key(ENTER, "» ▶ Get the advice")
+    # the review lists exactly the questions the defaults lead to
+    review = term.shown[term.shown.rindex("Review your answers") :]
+    from whichmodel import questions as qs
+
+    labels = [q.label for q in qs.QUESTIONS]
+    listed = [label for label in labels if re.search(rf"(?m)^\s*(» )?{re.escape(label)}  ", review)]
+    assert len(listed) == asked and most == len(labels) and most > asked
+    term.type(CTRL_C)
+    assert term.wait() == 130
+
+
+def test_typo_tab_arrows_back_and_review_in_a_real_terminal(tmp_path):
+    term = start(tmp_path)
+    # a typo is flagged as it is typed, with the fix; Tab completes it
+    term.key("sumarization", "Did you mean summarization? (Tab completes)")
+    term.key(TAB, re.compile(r"\? task summarization"))
+    term.key(ENTER, "Question 2 of")
+    term.key(ENTER, "Question 3 of")  # languages: the default (en)
+    # the domain list: the default highlighted, arrows move, typing filters
+    term.see(re.compile(r"» general"))
+    term.key(DOWN, re.compile(r"» biomedical"))
+    term.key("leg", re.compile(r"» legal"))
+    term.key(ENTER, "Question 4 of")
+    term.key("5k", "5k")
+    term.key(ENTER, "Question 5 of")
+    # Shift-Tab goes back; the earlier answer is the default offered
+    term.key(BACK, "back to the previous question")
+    term.see(re.compile(r"Question 4 of \d+: How many labelled"))
+    term.see(re.compile(r"Enter: 5000"))
+    term.key(ENTER, "Question 5 of")
+    term.key("done", "done")
+    term.key(ENTER, "» ▶ Get the advice")
+    review = term.shown[term.shown.rindex("Review your answers") :]
+    assert re.search(r"domain\s+legal", review) and re.search(r"labelled examples\s+5,000", review)
+    assert "training GPU" not in review  # not asked: no training budget
+    # change an answer from the review: the budget (the entry above "Get the advice")
+    term.key(UP, re.compile(r"» training budget"))
+    term.key(ENTER, re.compile(r"Change: How many GPU-hours"))
+    term.key("20", "20")
+    term.key(ENTER, re.compile(r"Change: Which GPU will you train on\?"))  # a question the budget brings in
+    term.key(ENTER, re.compile(r"Change: How many of them\?"))
+    term.type(ENTER)
+    review = term.see(re.compile(r"Review your answers[^\n]*\n(.*\n)*.*» ▶ Get the advice")).group(0)
+    assert re.search(r"training budget \(GPU-hours\)\s+20", review) and "training GPU" in review
+    term.key(ENTER, "Save these answers")  # "Get the advice" is highlighted
+    term.key("y", re.compile(r"\? file"))
+    term.type(ENTER)
     assert term.wait() == 0, term.text[-2000:]
     screen = term.text
     assert "Traceback" not in screen
-    assert "Your answers" in screen and "not asked (no training budget)" in screen
     saved = tmp_path / "whichmodel-scope.yaml"
     assert saved.is_file() and "Saved the answers to whichmodel-scope.yaml" in screen
+    import yaml
+
+    doc = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert doc["tasks"] == ["summarization"] and doc["domain"] == "legal" and doc["examples"] == 5000
+    assert doc["gpu_hours"] == 20 and doc["gpu"] == "a100-80gb" and doc["gpus"] == 1
 
     # the recommendation printed is the one `advise` gives for the saved file
     proc = subprocess.run(
@@ -155,31 +231,38 @@ def test_one_word_then_enter_to_everything_in_a_real_terminal(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
-    doc = json.loads(proc.stdout)
-    assert doc["scope"]["tasks"] == ["summarization"]
-    assert f"Architecture: {doc['architecture']['recommended']}" in screen
-    models = [r["model"] for r in doc["recommendations"]]
-    assert models, "advise recommends nothing"
+    advice = json.loads(proc.stdout)
+    assert f"Architecture: {advice['architecture']['recommended']}" in screen
+    assert advice["recommendations"], "advise recommends nothing"
     body = screen[screen.index("Recommendations") :]
     positions = [
         re.search(rf"(?m)^{r['rank']}\s+{re.escape(r['model'][:20])}", body).start()
-        for r in doc["recommendations"]
+        for r in advice["recommendations"]
     ]
     assert positions == sorted(positions)  # same models, same order
 
 
+def test_a_near_miss_cannot_be_entered(tmp_path):
+    term = start(tmp_path)
+    term.key("sumarization", "Did you mean summarization?")
+    term.type(ENTER)  # refused: the check runs on Enter too
+    time.sleep(0.5)
+    term._pump(0.5)
+    assert "Question 2 of" not in term.shown
+    term.type(CTRL_C)
+    assert term.wait() == 130
+
+
 def test_ctrl_c_leaves_cleanly_in_a_real_terminal(tmp_path):
     target = tmp_path / "s.yaml"
-    term = Terminal([*command(), "interview", "--save", str(target)], tmp_path, child_env(tmp_path))
-    term.expect("task [text-classification]: ")
-    term.type("chat\r")
-    term.expect("languages [en]: ")
-    # a person's pause: a SIGINT that lands while readline is still drawing its prompt, before it waits
-    # for a key, is only noticed at the next key (CPython's readline loop), which no person can hit
-    time.sleep(0.5)
-    term.type("\x03")  # Ctrl-C
+    term = start(tmp_path, "--save", str(target))
+    term.key("chat", "chat")
+    term.key(ENTER, "Question 2 of")
+    term.see(re.compile(r"\? languages"))
+    time.sleep(0.3)
+    term.type(CTRL_C)
     assert term.wait() == 130
-    tail = term.text.rstrip().splitlines()
+    tail = term.shown.rstrip().splitlines()
     assert tail[-1] == "Interrupted."
     assert "Traceback" not in term.text
     assert not target.exists() and [p.name for p in tmp_path.iterdir() if p.name != "cache"] == []
@@ -189,12 +272,14 @@ def test_json_goes_to_stdout_alone_while_questions_stay_on_the_terminal(tmp_path
     out = tmp_path / "advice.json"
     script = f"{shlex.join([*command(), 'interview', '--json'])} > {shlex.quote(str(out))}"
     term = Terminal(["/bin/sh", "-c", script], tmp_path, child_env(tmp_path))
-    term.expect("task [text-classification]: ")
-    term.type("sumarization\r")
-    term.expect("Did you mean 'summarization'? [Y/n]: ")
-    term.type("\r")
-    answer_defaults_until_save_offer(term)
-    term.type("\r")  # default: no
+    term.see(re.compile(r"\? task"))
+    term.key("summ", "summ")
+    term.key(TAB, re.compile(r"\? task summarization"))
+    term.key(ENTER, "Question 2 of")
+    term.key("done", "done")
+    term.key(ENTER, "» ▶ Get the advice")
+    term.key(ENTER, "Save these answers")
+    term.type(ENTER)  # default: no
     assert term.wait() == 0, term.text[-2000:]
     doc = json.loads(out.read_text(encoding="utf-8"))  # nothing but the JSON document
     assert doc["scope"]["tasks"] == ["summarization"]

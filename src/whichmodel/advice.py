@@ -47,10 +47,14 @@ class Estimates(Doc):
     )
     serve_dtype: str | None = Field(default=None, description="Weight precision assumed for serving.")
     serve_tokens_per_s: float | None = Field(
-        default=None, description="Decode tokens per second per sequence on the serving target, when estimated."
+        default=None,
+        description="Serving speed on the serving target, one request at a time: generated tokens/s for "
+        "generative tasks, input tokens/s otherwise; null when the model does not fit or the speed is unknown.",
     )
     serve_usd_per_million_tokens: float | None = Field(
-        default=None, description="Serving dollars per million generated tokens, when estimated."
+        default=None,
+        description="Serving cost per million tokens (generated, prefill included; input tokens for "
+        "non-generative tasks) at the target's price per hour; null without a price (CPU, edge).",
     )
     serve_usd_per_month: float | None = Field(
         default=None, description="Monthly serving dollars at --daily-tokens, when both are known."

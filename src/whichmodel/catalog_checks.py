@@ -158,7 +158,7 @@ REQUIRED: dict[str, Check] = {
     "labels": _require_labels,
     "language_count": _require_language_count,
 }
-ENFORCED: tuple[str, ...] = ("known_languages", "direction_languages", "language_count")
+ENFORCED: tuple[str, ...] = ("known_languages", "direction_languages", "directions", "language_count", "labels")
 
 
 def knowledge_problems(cat: Catalog, *, _is_bundled: Callable[[str], bool]) -> Iterator[tuple[str, str, str]]:

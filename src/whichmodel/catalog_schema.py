@@ -21,8 +21,9 @@ Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", 
 HubId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=200)
 ]
-# No control characters in text (an escape sequence in a note would drive the terminal that prints it).
-PLAIN_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
+# No control characters in text (an escape sequence in a note would drive the terminal that prints it),
+# nor bidi controls (U+202E shows "evil" as "live": Trojan Source, CVE-2021-42574).
+PLAIN_TEXT = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=PLAIN_TEXT)]
 Source = Annotated[str, StringConstraints(min_length=3, max_length=1000, pattern=PLAIN_TEXT)]
 Sources = Annotated[list[Source], Field(min_length=1)]
@@ -188,6 +189,12 @@ class Accelerator(Strict):
     )
     bf16_supported: bool = True
     bandwidth_gbps: Hardware | None = Field(default=None, description="Memory bandwidth in GB/s.")
+    fp32_tflops: Hardware | None = Field(
+        default=None, description="Peak fp32 TFLOP/s on the plain (non-tensor) units; used where there is no TF32."
+    )
+    tf32: bool | None = Field(
+        default=None, description="Has TF32 tensor cores (null: assumed where bf16 is supported, Ampere and later)."
+    )
     usd_per_hour: Annotated[NonNegative, Field(le=MAX_HARDWARE)] | None = Field(
         default=None, description="Typical on-demand cloud price per GPU-hour."
     )

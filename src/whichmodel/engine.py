@@ -40,13 +40,14 @@ from whichmodel.rules import (
     Points,
     Veto,
     licence_warning,
+    monthly_usd,
     ready_as_is,
     setfit_route,
 )
 from whichmodel.scope import Scope
 
 SERVE_DTYPES = ("bf16", "int8", "int4")
-TRAIN_TOKENS_PER_BATCH = 4096  # micro-batch x sequence length: 8 x 512, fewer sequences when they are long
+TRAIN_TOKENS_PER_BATCH = est.TRAIN_TOKENS_PER_MICRO_BATCH  # 8 x 512 (estimator defaults), fewer when long
 GENERATED_TOKENS = 512  # room for the output of a generative task when sizing the KV cache
 MIN_PRETRAIN_PARAMS = 0.1e9  # BERT-base scale: below this a from-scratch model is a toy
 CHINCHILLA_TOKENS_PER_PARAM = 20
@@ -57,7 +58,8 @@ ENGINE_ASSUMPTIONS = (
     f"Fine-tuning data: labelled examples x {est.FINETUNE_EPOCHS:g} epochs x tokens per example "
     "(the longest input, capped at the model's window).",
     "Serving: bf16 weights where they fit the serving target, else int8, else int4; KV cache for the longest input"
-    f" plus {GENERATED_TOKENS} generated tokens on generative tasks; batch 1.",
+    f" plus {GENERATED_TOKENS} generated tokens on generative tasks; batch 1. Serving speed and $ per million"
+    " tokens: one request at a time (vLLM on a GPU, llama.cpp on CPU and edge; see docs/estimates.md).",
     "Continued pre-training: one pass over the in-domain tokens, then fine-tuning on the labelled examples.",
     f"Training micro-batch: {TRAIN_TOKENS_PER_BATCH} tokens (8 sequences of 512, fewer when longer); micro-batch 1"
     " with gradient accumulation when that does not fit.",
@@ -110,6 +112,27 @@ def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
         if mem.total <= ctx.serve_memory_gb:
             return mem.total, dtype, True
     return last, "int4", False
+
+
+def _serve_speed(ctx: Context, m: Model, dtype: str | None, fits: bool) -> tuple[float | None, float | None]:
+    """Serving tokens/s and $ per million tokens at the scope's input length, one request at a time."""
+    if not fits or dtype is None:
+        return None, None
+    target = ctx.serve_acc if ctx.serve_acc is not None else ctx.serve_target
+    try:
+        s = est.estimate_serving(
+            params=m.params_b * 1e9,
+            target=target,
+            model=m,
+            dtype=dtype,
+            input_tokens=max(1, ctx.scope.input_tokens),
+            output_tokens=GENERATED_TOKENS if ctx.generative else 1,
+        )
+    except est.EstimateError:
+        return None, None
+    if ctx.generative:
+        return s.decode_tokens_per_s, s.usd_per_million_tokens
+    return s.prefill_tokens_per_s, s.usd_per_million_input_tokens
 
 
 def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
@@ -213,9 +236,13 @@ def _evaluate(ctx: Context, c: Candidate) -> Evaluation:
     return round(max(0.0, min(100.0, score)), 2), reasons, warnings, veto, components
 
 
-def _estimates(c: Candidate) -> Estimates:
+def _estimates(
+    c: Candidate, serve: tuple[float | None, float | None] = (None, None), daily_tokens: int | None = None
+) -> Estimates:
     t = c.train
     return Estimates.model_construct(
+        serve_tokens_per_s=_round(serve[0]),
+        serve_usd_per_million_tokens=_round(serve[1]),
         train_gpu_hours=None if t is None else _round(t.gpu_hours),
         train_memory_gb=None if t is None else _round(t.memory.total),
         inference_memory_gb=_round(c.serve_memory_gb),
@@ -224,14 +251,16 @@ def _estimates(c: Candidate) -> Estimates:
         train_tokens=None if t is None else t.tokens,
         wall_clock_hours=None if t is None else _round(t.wall_clock_hours),
         serve_dtype=c.serve_dtype,
-        serve_tokens_per_s=None,
-        serve_usd_per_million_tokens=None,
-        serve_usd_per_month=None,
+        serve_usd_per_month=_round(monthly_usd(daily_tokens, serve[1])),
     )
 
 
 def _quality_info(c: Candidate) -> QualityInfo | None:
     return None if c.quality is None else QualityInfo.model_construct(**c.quality)
+
+
+def _assumptions_of(job: Any) -> tuple[str, ...]:
+    return job.assumptions if job is not None else ()
 
 
 def _round(x: float | None) -> float | None:
@@ -285,7 +314,7 @@ def advise(
 
     viable: list[tuple[float, Recommendation, Model]] = []
     rejected: list[Rejected] = []
-    best_assumptions: dict[str, tuple[str, ...]] = {}  # model id -> its best strategy's estimator assumptions
+    best_assumptions: dict[str, Any] = {}  # model id -> its best strategy's JobEstimate (or None)
     veto_counts: dict[str, Counter[str]] = {f: Counter() for f in FAMILIES}
 
     for m in pool:
@@ -304,6 +333,7 @@ def advise(
             veto_counts[m.family][model_veto[0]] += 1
             continue
         serve_mem, serve_dtype, serve_fits = _serving(ctx, m)
+        serve_speed = _serve_speed(ctx, m, serve_dtype, serve_fits)
         best: tuple[float, Recommendation] | None = None
         vetoes: list[tuple[str, str, str]] = []
         for strategy in strategies:
@@ -313,6 +343,7 @@ def advise(
                 vetoes.append((strategy, "estimate", f"cannot be estimated: {exc}"))
                 continue
             c = Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=curated)
+            c.serve_usd_per_million = serve_speed[1]
             score, reasons, warnings, veto, components = _evaluate(ctx, c)
             if veto is not None:
                 vetoes.append((strategy, veto[0], veto[1]))
@@ -330,7 +361,7 @@ def advise(
                 score=score,
                 components=components,
                 quality=_quality_info(c),
-                estimates=_estimates(c),
+                estimates=_estimates(c, serve_speed, scope.daily_tokens),
                 reasons=reasons,
                 warnings=warnings,
                 hub=_hub_json(hub),
@@ -341,7 +372,7 @@ def advise(
             )
             if best is None or score > best[0]:
                 best = (score, rec)
-                best_assumptions[m.id] = train.assumptions if train is not None else ()
+                best_assumptions[m.id] = train  # rendered below, for the recommendations shown only
         if best is None:
             rule, reason = _summarize_vetoes(vetoes)
             rejected.append(Rejected.model_construct(model=m.id, hub_id=m.hub_id, rule=rule, reason=reason))
@@ -358,7 +389,7 @@ def advise(
     recs = [r.model_copy(update={"rank": i + 1}) for i, r in enumerate(top)]
     # the constants behind the estimates shown (not every model evaluated), each once
     assumptions = list(
-        dict.fromkeys([*ENGINE_ASSUMPTIONS, *(a for r in recs for a in best_assumptions.get(r.model, ()))])
+        dict.fromkeys([*ENGINE_ASSUMPTIONS, *(a for r in recs for a in _assumptions_of(best_assumptions.get(r.model)))])
     )
     architecture = _architecture(ctx, viable, veto_counts, recs)
     notes = []
@@ -727,3 +758,9 @@ def _pretrain_recommendation(
 
 
 __all__ = ["advise", "build_context"]
+
+
+def training_job(scope: Scope, catalog: Catalog, model: Model, strategy: str) -> est.JobEstimate:
+    """The training job the advice estimated for a model and strategy: its sequence length, micro-batch and
+    dtype are what `recipe` writes into a training script."""
+    return _train(build_context(scope, catalog), model, strategy)

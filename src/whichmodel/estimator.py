@@ -10,11 +10,12 @@ calibration table (estimate vs published figure for every row of tests/data/cali
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from whichmodel.catalog_schema import Accelerator, Model
+    from whichmodel.catalog_schema import Accelerator, Model, ServingTarget
 
 # --- vocabularies ----------------------------------------------------------------------------------
 
@@ -35,6 +36,9 @@ FULL_TRAINING: tuple[str, ...] = (
 )  # every weight trains: 6ND
 ADAPTERS: tuple[str, ...] = ("lora", "qlora")
 FAMILIES: tuple[str, ...] = ("encoder-only", "decoder-only", "encoder-decoder")
+# Training stacks: plain Hugging Face Trainer defaults, or a packed, compiled stack with fused kernels
+# (Unsloth, Liger, axolotl with packing).
+STACKS: tuple[str, ...] = ("trainer", "optimized")
 
 # Bytes per parameter by storage type (design.md; accelerate's model-size estimator uses the same 4/2/1/0.5).
 DTYPE_BYTES: dict[str, float] = {"fp32": 4.0, "bf16": 2.0, "fp16": 2.0, "int8": 1.0, "int4": 0.5}
@@ -50,71 +54,139 @@ GIB = 2**30
 FLOPS_PER_PARAM_TOKEN = 6.0
 # LoRA/QLoRA: forward 2 + input gradients 2; the frozen weights' gradients (about 2ND) are skipped.
 ADAPTER_FLOPS_PER_PARAM_TOKEN = 4.0
+# Gradient checkpointing recomputes the forward pass: +2 FLOPs per parameter per token (Korthikanti et al.
+# 2022, "full recomputation"). Fine-tuning MFUs below are measured with it on; without it a job is faster by
+# k / (k + 2), k = 6 (full) or 4 (adapters).
+RECOMPUTE_FLOPS_PER_PARAM_TOKEN = 2.0
 # Encoder-decoder: each token passes through half the parameters (the encoder's for input tokens, the
 # decoder's for target tokens): GPT-3 paper Table D.1 counts T5 at 3 FLOPs/param/token.
 ENCODER_DECODER_FLOPS_FACTOR = 0.5
 # Compute-optimal training: about 20 tokens per parameter (Hoffmann et al. 2022, Chinchilla, Table 3).
 CHINCHILLA_TOKENS_PER_PARAM = 20.0
 
-# Model FLOPs utilisation: achieved 6ND FLOP/s over the accelerator's peak dense bf16 FLOP/s.
-# Pre-training: Llama 2 (7B-70B on A100s) implies 0.35-0.44, 0.40 over the family (model card GPU-hours);
-# PaLM 0.46, OPT-175B 147/312 = 0.47, Llama 3 405B 0.38-0.43 (papers).
+# Model FLOPs utilisation (MFU): achieved model FLOP/s over the accelerator's peak dense 16-bit FLOP/s,
+# MFU = base(job) x machine balance x model size x tokens per micro-batch (x stack, fine-tuning only).
+# Pre-training on A100-class cards: Llama 2 (7B-70B on A100s) implies 0.35-0.44, 0.40 over the family (model
+# card GPU-hours); PaLM 0.46, OPT-175B 147/312 = 0.47.
 MFU_PRETRAIN = 0.40
-# Full fine-tuning jobs (one node, short sequences, small batches): calibrated so that BERT-base GLUE
-# fine-tuning on one Titan RTX (implied 0.16, transformers' text-classification README) is matched once
-# the small-model factor below is applied (0.25 x 0.64 = 0.16).
-MFU_FINETUNE = 0.25
-# LoRA trains about 25% faster than full fine-tuning (LoRA paper, arXiv:2106.09685, Sec. 4.2, GPT-3 175B):
-# with 4ND instead of 6ND FLOPs, that is an MFU of 0.25 x (4/6) x 1.25 = 0.21 for adapter training.
-LORA_SPEEDUP = 1.25
-MFU_ADAPTER = MFU_FINETUNE * (ADAPTER_FLOPS_PER_PARAM_TOKEN / FLOPS_PER_PARAM_TOKEN) * LORA_SPEEDUP
-# Small models use a GPU less well: MosaicML llm-foundry benchmarks (A100-80GB, seq 2048) give MPT-125M
-# 0.34 of peak in 6N terms against about 0.54 for 1B-70B, i.e. 0.64 = (0.125)^0.21. MFU is multiplied
-# by min(1, (N / 1B)^0.2).
+# Fine-tuning with the Hugging Face Trainer (FlashAttention 2, gradient checkpointing): the hardware runs at
+# 0.46 of peak, i.e. model-FLOPs MFU 0.46 x 6/8 = 0.35 for full fine-tuning and 0.46 x 4/6 = 0.31 for LoRA.
+# Qwen README "Profiling of Memory and Speed" (A100-80GB, batch 1): Qwen-7B LoRA at 1,024-8,192 tokens runs
+# at 0.29-0.32 in 4ND terms, Qwen-14B 0.33-0.36.
+MFU_FINETUNE_HARDWARE = 0.46
+MFU_FINETUNE = (
+    MFU_FINETUNE_HARDWARE * FLOPS_PER_PARAM_TOKEN / (FLOPS_PER_PARAM_TOKEN + RECOMPUTE_FLOPS_PER_PARAM_TOKEN)
+)
+MFU_ADAPTER = (
+    MFU_FINETUNE_HARDWARE
+    * ADAPTER_FLOPS_PER_PARAM_TOKEN
+    / (ADAPTER_FLOPS_PER_PARAM_TOKEN + RECOMPUTE_FLOPS_PER_PARAM_TOKEN)
+)
+# Machine balance: cards with less memory bandwidth per FLOP reach a lower fraction of peak. MFU x
+# min(1, (B/F of the card / B/F of the A100-80GB)^0.4): the exponent matches Llama 3 70B and 3.1 405B on
+# H100s (model card GPU-hours imply 0.28 and 0.35, against 0.40 on A100s for Llama 2).
+REFERENCE_BYTES_PER_FLOP = 2039 / 312e3  # A100-80GB: 2,039 GB/s over 312 TFLOP/s (catalog)
+BALANCE_EXPONENT = 0.4
+# Small models use a GPU less well. MFU x min(1, (N / 1B)^exponent). Pre-training and packed, compiled
+# stacks: MosaicML llm-foundry (A100-80GB, seq 2048) gives MPT-125M 0.64 of the MFU of 1B-70B models,
+# 0.64 = (0.125)^0.2. The plain Trainer: BERT-base GLUE fine-tuning on one Titan RTX (transformers'
+# text-classification README) implies 0.38 at 110M, (0.11)^0.44.
 SMALL_MODEL_PARAMS = 1e9
 SMALL_MODEL_MFU_EXPONENT = 0.2
-# fp32 training runs at about half the bf16 rate: TF32 tensor cores give half the bf16 peak (A100: 156 vs
-# 312 TFLOP/s, NVIDIA datasheet), and BERT-base fine-tuning in fp32 took 2.0x its fp16 time on a Titan RTX
-# (transformers' text-classification README).
-FP32_THROUGHPUT_FACTOR = 0.5
-# QLoRA dequantises every 4-bit weight before each matmul (forward, recomputation and backward). Field
-# reports range from about the speed of LoRA to several times slower; 1.3x is an assumption, not a
-# calibrated figure (no QLoRA timing in the calibration set).
-QLORA_SLOWDOWN = 1.3
+SMALL_MODEL_MFU_EXPONENT_TRAINER = 0.44
+# Short micro-batches leave the GPU idle between kernels: MFU x min(1, (tokens per micro-batch / 1024)^0.45).
+# Qwen README (A100-80GB, batch 1): Qwen-7B LoRA runs at 0.55 of its long-sequence speed at 256 tokens and
+# 0.87 at 512; flat from 1,024.
+MICROBATCH_TOKENS_SATURATION = 1024.0
+MICROBATCH_MFU_EXPONENT = 0.45
+# A packed, compiled stack with fused kernels (Unsloth, Liger, axolotl with packing) against plain Trainer
+# defaults. Adapters: Unsloth's published QLoRA tables, Llama 3.1 8B 2.1x and 70B 1.9x faster than Hugging
+# Face + FlashAttention 2 (unsloth.ai/blog/llama3-1). Full fine-tuning: Liger Kernel README, +20% throughput
+# on Llama 3 8B.
+STACK_SPEEDUP_ADAPTER = 2.0
+STACK_SPEEDUP_FULL = 1.2
+# fp32 training. Cards with TF32 tensor cores (Ampere and later) run fp32 matmuls at half the 16-bit peak
+# (A100: 156 vs 312 TFLOP/s, NVIDIA datasheet). Cards without (V100, T4, Titan RTX) run them on the plain
+# fp32 units at 0.64 of their fp32 peak: BERT-base fine-tuning in fp32 took 2.0x its fp16 time on a Titan
+# RTX (16.3 fp32 TFLOP/s; transformers' text-classification README).
+TF32_THROUGHPUT_FACTOR = 0.5
+FP32_THROUGHPUT_FACTOR = TF32_THROUGHPUT_FACTOR  # kept for callers: fp32 speed relative to 16-bit with TF32
+FP32_SIMT_MFU = 0.64
+# QLoRA dequantises every 4-bit weight to 16-bit before each matmul: per micro-batch, one pass per forward,
+# recomputation and backward (3 with gradient checkpointing, 2 without), each reading 0.5 and writing 2
+# bytes per parameter, at 0.2 of the card's bandwidth (bitsandbytes kernels). Fitted to measured LoRA/QLoRA
+# pairs: Qwen README (7B and 14B on A100-80GB, 0.12) and LitGPT resource tables (Llama 2 7B and 13B on
+# A100-40GB, 0.25).
+DEQUANT_BYTES_PER_PARAM = 2.5
+DEQUANT_BANDWIDTH_EFFICIENCY = 0.2
 
 # --- memory --------------------------------------------------------------------------------------------
 
-# Mixed-precision AdamW: 16-bit weights (2) and gradients (2), fp32 master weights, momentum and variance
-# (12): 16 bytes per trained parameter (ZeRO paper, arXiv:1910.02054, Sec. 3.1, K = 12).
+# Full training, mixed precision: 16-bit weights (2) and gradients (2), an fp32 master copy (4) and the
+# optimizer's states; with AdamW (two fp32 moments, 8) that is 16 bytes per trained parameter (ZeRO paper,
+# arXiv:1910.02054, Sec. 3.1, K = 12).
 MIXED_WEIGHT_BYTES = 2.0
 MIXED_GRAD_BYTES = 2.0
-MIXED_OPTIMIZER_BYTES = 12.0
+MASTER_WEIGHT_BYTES = 4.0
+MIXED_OPTIMIZER_BYTES = 12.0  # master copy + AdamW moments
 # fp32 AdamW: weights 4, gradients 4, momentum and variance 8 (accelerate's estimator: 4x the fp32 size).
 FP32_WEIGHT_BYTES = 4.0
 FP32_GRAD_BYTES = 4.0
 FP32_OPTIMIZER_BYTES = 8.0
-# LoRA adapters are kept in fp32 (PEFT casts adapter weights to fp32 by default) with their own AdamW
-# state: 4 weights + 4 gradients + 8 optimizer = 16 bytes per trainable parameter.
+# Optimizer state bytes per trained parameter. AdamW: two fp32 moments. bitsandbytes 8-bit AdamW: two 8-bit
+# moments (Dettmers et al. 2021, arXiv:2110.02861). Paged: the same states in CUDA unified memory, paged
+# to CPU RAM under pressure (QLoRA paper, Sec. 3), so they never make a job run out of memory. Adafactor
+# (no momentum, factored second moment, transformers' defaults): row and column sums only, under 0.1% of
+# AdamW's states (Shazeer & Stern 2018).
+OPTIMIZERS: tuple[str, ...] = ("adamw", "adamw-8bit", "paged-adamw-8bit", "adafactor")
+OPTIMIZER_STATE_BYTES: dict[str, float] = {
+    "adamw": 8.0,
+    "adamw-8bit": 2.0,
+    "paged-adamw-8bit": 2.0,
+    "adafactor": 0.0,
+}
+PAGED_OPTIMIZERS: tuple[str, ...] = ("paged-adamw-8bit",)
+# CPU offload (DeepSpeed ZeRO-Offload, arXiv:2101.06840): "optimizer" keeps only the 16-bit weights on the
+# GPU (gradients, fp32 master weights and optimizer states live in CPU RAM); "all" also streams the weights
+# from CPU RAM layer by layer (ZeRO-Infinity), so the GPU holds about two layers' weights.
+OFFLOADS: tuple[str, ...] = ("none", "optimizer", "all")
+OFFLOAD_RESIDENT_LAYERS = 2
+# LoRA: adapters of rank r on each targeted linear layer (d_in x d_out) train r·(d_in + d_out) parameters.
+# Default r = 16 on every linear layer (an assumption: the rank in Unsloth's and axolotl's example configs
+# ranges 8-64; the QLoRA paper uses 64). PEFT keeps adapters in fp32 (4 bytes, 4-byte gradients); QLoRA as
+# published trains bf16 adapters (QLoRA repository, qlora.py).
+LORA_RANK = 16
+LORA_TARGETS: tuple[str, ...] = ("all-linear", "attention", "qv")
 ADAPTER_WEIGHT_BYTES = 4.0
 ADAPTER_GRAD_BYTES = 4.0
 ADAPTER_OPTIMIZER_BYTES = 8.0
-# Trainable share of parameters under LoRA: r = 8 on the attention query/value projections trains about
-# 0.2% (PEFT README: mt0-large, 0.19%), QLoRA's r = 64 on every linear layer about 2% (QLoRA paper);
-# 1% (r of 16-32 on every linear layer) is the default here.
+QLORA_ADAPTER_BYTES = 2.0
+# When the shape is unknown and no rank is given, LoRA trains 1% of the parameters (r of 16-32 on every
+# linear layer; PEFT README: r = 8 on query/value trains 0.19% of mt0-large).
 LORA_TRAINABLE_FRACTION = 0.01
 # QLoRA's frozen weights: 4-bit NormalFloat plus double-quantised block constants, 4 + 0.127 bits per
-# parameter (QLoRA paper, arXiv:2305.14314, Sec. 3).
+# parameter (QLoRA paper, arXiv:2305.14314, Sec. 3). Embeddings and the LM head stay 16-bit (bitsandbytes
+# quantises only the transformer blocks' linear layers; transformers keeps lm_head unquantised).
 QLORA_BITS_PER_PARAM = 4.127
 # Activations per transformer layer with 16-bit values: s·b·h·(34 + 5·a·s/h) bytes (Korthikanti et al.
-# 2022, arXiv:2205.05198, Sec. 4.1); the 5·a·s²·b term (attention scores, softmax and dropout) is not
-# stored by memory-efficient attention (FlashAttention / PyTorch SDPA), the default here.
+# 2022, arXiv:2205.05198, Sec. 4.1) for a GELU MLP of 4h: attention and norms 15·s·b·h, the MLP 3h + 4·ff.
+# A gated MLP (SwiGLU: Llama, Mistral, Qwen) keeps its input and four ff-wide tensors: 2h + 8·ff. The
+# 5·a·s²·b term (attention scores) is not stored by memory-efficient attention (FlashAttention, SDPA).
 ACTIVATION_BYTES_PER_TOKEN_HIDDEN = 34.0
+ATTENTION_NORM_BYTES_PER_TOKEN_HIDDEN = 15.0
 ATTENTION_SCORE_BYTES = 5.0
 # With gradient checkpointing, only each layer's input is kept (2·s·b·h bytes in 16-bit), plus one
-# layer's full activations while it is recomputed (same paper, "full recomputation").
+# layer's full activations while it is recomputed (same paper, "full recomputation"). The optimized stack
+# offloads those inputs to CPU RAM (Unsloth's gradient checkpointing "offloads intermediate activations to
+# system RAM asynchronously").
 CHECKPOINT_BYTES_PER_TOKEN_HIDDEN = 2.0
-# The language-model head's logits are kept in fp32 for the loss: 4 bytes x tokens x vocabulary.
-LOGITS_BYTES = 4.0
+# Loss memory per token per vocabulary entry. Plain Trainer: the bf16 logits (2), their fp32 upcast (4), the
+# fp32 log-softmax (4) and its fp32 gradient (4), plus the bf16 gradient (2): 16 bytes. This reproduces
+# Unsloth's table of the longest context Hugging Face + FA2 trains for Llama 3.1 8B (128k vocabulary) at
+# batch 1: 28,454 tokens on 80 GB. Fused, chunked cross-entropy (Liger, Apple's Cut Cross-Entropy in Unsloth)
+# never materialises the logits: counted as 0.
+LOGITS_BYTES = 16.0
+LOGITS_BYTES_FUSED = 0.0
 # Masked-LM pre-training predicts 15% of tokens (BERT paper, Sec. 3.1).
 MLM_MASK_FRACTION = 0.15
 # Vocabulary when the catalog lacks it: between BERT's 30,522 and Llama 3's 128,256; GPT-2 has 50,257.
@@ -147,16 +219,84 @@ LIMITS: dict[str, float] = {
     "examples": 1e15,
     "epochs": 1e6,
     "tokens_per_example": 1e9,
+    "lora_rank": 1e5,
+    "input_tokens": 1e9,
+    "output_tokens": 1e9,
+    "concurrency": 1e6,
 }
 
-# --- fine-tuning data --------------------------------------------------------------------------------
+# --- one model of a job: the defaults advise and estimate share ----------------------------------------
 
 # Transformers' Trainer defaults to 3 epochs (TrainingArguments.num_train_epochs = 3.0); the BERT paper
 # fine-tunes for 2-4.
 FINETUNE_EPOCHS = 3.0
-# Tokens per training example: classification fine-tuning pads to 128 (run_glue's max_seq_length);
-# instruction and chat examples run to a few hundred tokens. 256 sits between them (an assumption).
-TOKENS_PER_EXAMPLE = 256.0
+# Tokens per training example: 512, the typical input advise assumes when none is given (scope defaults)
+# and BERT's and T5's window; classification inputs pad to 128 (run_glue), instruction examples run to a
+# few hundred tokens. An assumption; pass --tokens-per-example (estimate) or --input-tokens (advise).
+TOKENS_PER_EXAMPLE = 512.0
+# Training micro-batch: 8 sequences of 512 tokens (an assumption; the Trainer's per_device_train_batch_size
+# defaults to 8).
+TRAIN_SEQ_LEN = 512
+TRAIN_MICRO_BATCH = 8
+TRAIN_TOKENS_PER_MICRO_BATCH = TRAIN_SEQ_LEN * TRAIN_MICRO_BATCH
+# Serving request: 512 tokens in (as above), 256 out (an assumption: a paragraph-long answer), one
+# sequence at a time.
+SERVE_INPUT_TOKENS = 512
+SERVE_OUTPUT_TOKENS = 256
+SERVE_CONCURRENCY = 1
+
+
+@dataclass(frozen=True)
+class JobDefaults:
+    """The defaults of a job, one place for `advise` and `estimate` (reported in `assumed`)."""
+
+    epochs: float = FINETUNE_EPOCHS
+    tokens_per_example: float = TOKENS_PER_EXAMPLE
+    seq_len: int = TRAIN_SEQ_LEN
+    micro_batch: int = TRAIN_MICRO_BATCH
+    input_tokens: int = SERVE_INPUT_TOKENS
+    output_tokens: int = SERVE_OUTPUT_TOKENS
+    concurrency: int = SERVE_CONCURRENCY
+
+
+DEFAULTS = JobDefaults()
+
+# --- serving -------------------------------------------------------------------------------------------
+
+# Decoding one token reads every weight (and each sequence's KV cache) once: time per step = bytes /
+# (bandwidth x 0.78) + layers x a per-layer launch cost of the runtime. 0.78: vLLM decodes Llama 3.1 8B
+# bf16 at one request on an A100-40GB at 75 tokens/s, "roughly 77% of the GPU's memory-bandwidth ceiling"
+# (johnmusgrave.com, vLLM throughput-latency sweep); llama.cpp's M2 Ultra llama 3B F16 and Q4_0 pair
+# (tg128 72.3 and 155.9 t/s, ggml-org/llama.cpp PR #10238) solves to 0.78 as well.
+RUNTIMES: tuple[str, ...] = ("transformers", "vllm", "llama.cpp")
+DECODE_BANDWIDTH_EFFICIENCY = 0.78
+# Per-layer cost of one decoding step, seconds. vLLM replays CUDA graphs: none measurable at this scale.
+# llama.cpp: 0.12 ms (the same M2 Ultra pair; M2 Max LLaMA 7B Q4_0 at 61.7 t/s, PR #2959, agrees). Eager
+# PyTorch (transformers' generate): 0.7 ms, from LitGPT's eager single-GPU inference table (A100-40GB:
+# phi-1.5 0.9, StableLM 3B 0.9, Llama 2 7B 0.66, 13B 0.47 ms per layer beyond the bandwidth time).
+LAYER_OVERHEAD_S: dict[str, float] = {"transformers": 0.7e-3, "vllm": 0.0, "llama.cpp": 0.12e-3}
+# transformers with bitsandbytes 4- or 8-bit weights: +0.75 ms per layer per step (LitGPT's nf4-dq rows:
+# Llama 2 7B 17.3 vs 31.0 t/s bf16, 0.78 ms over 32 layers; 13B 14.4 vs 24.8, 0.73 ms over 40).
+BNB_LAYER_OVERHEAD_S = 0.75e-3
+# Bits per weight of quantised formats by runtime: llama.cpp's Q4_0/Q8_0 store an fp16 scale per 32
+# weights (4.5 and 8.5 bits; ggml block formats); vLLM's AWQ/GPTQ int4 a 16-bit scale and zero per 128
+# (4.25); transformers' 4-bit is bitsandbytes NF4 with double quantisation (4.127, QLoRA paper).
+QUANT_BITS: dict[str, dict[str, float]] = {
+    "llama.cpp": {"int4": 4.5, "int8": 8.5},
+    "vllm": {"int4": 4.25, "int8": 8.0},
+    "transformers": {"int4": QLORA_BITS_PER_PARAM, "int8": 8.0},
+}
+# Prefill is compute-bound: 2·N FLOPs per input token at 0.6 of peak (llama.cpp LLaMA 7B F16 pp512 on an
+# M2 Ultra: 1,265 t/s = 17 TFLOP/s of its ~27; PR #3084).
+PREFILL_MFU = 0.6
+# CPU and edge devices, when the catalog gives no bandwidth: a desktop CPU with dual-channel DDR5-6400
+# (102.4 GB/s; llama.cpp on an i9-13900K decodes LLaMA 7B Q4_0 at 18.3 t/s, issue #34, within 6% of this
+# model) and a phone or small laptop with LPDDR5-6400 on a 64-bit bus (51.2 GB/s). Assumptions.
+CPU_BANDWIDTH_GBPS = 102.4
+EDGE_BANDWIDTH_GBPS = 51.2
+# CPU prefill: 0.74 TFLOP/s effective (the i9-13900K's pp512 of 55 t/s on LLaMA 7B, 32 threads; issue #34).
+# No figure for edge devices: their prefill speed and time to first token are not estimated (null).
+CPU_PREFILL_TFLOPS = 0.74
 
 
 class EstimateError(ValueError):
@@ -167,8 +307,24 @@ class EstimateError(ValueError):
 
 
 @dataclass(frozen=True)
+class Note:
+    """One assumption behind an estimate, rendered to prose only when shown (``text``)."""
+
+    template: str
+    args: tuple = ()
+
+    def text(self) -> str:
+        return self.template.format(*self.args) if self.args else self.template
+
+
+def _render(notes: tuple[Note, ...]) -> tuple[str, ...]:
+    return tuple(n.text() for n in notes)
+
+
+@dataclass(frozen=True)
 class Memory:
-    """What a job needs, by component, in GB (1e9 bytes). ``total`` is the sum."""
+    """What a job needs, by component, in GB (1e9 bytes). ``total`` is the sum of what sits on the GPUs;
+    ``offloaded`` is what CPU RAM holds instead (offload, paged optimizer states), not in ``total``."""
 
     weights: float
     gradients: float
@@ -177,6 +333,7 @@ class Memory:
     kv_cache: float
     overhead: float
     total: float
+    offloaded: float = 0.0
 
     @property
     def shardable(self) -> float:
@@ -200,14 +357,21 @@ class Memory:
             "kv_cache": round(self.kv_cache, digits),
             "overhead": round(self.overhead, digits),
             "total": round(self.total, digits),
+            "offloaded": round(self.offloaded, digits),
         }
 
 
 def _memory(
-    weights: float, gradients: float, optimizer: float, activations: float, kv: float, overhead: float
-):
+    weights: float,
+    gradients: float,
+    optimizer: float,
+    activations: float,
+    kv: float,
+    overhead: float,
+    offloaded: float = 0.0,
+) -> Memory:
     parts = (weights, gradients, optimizer, activations, kv, overhead)
-    return Memory(*parts, total=sum(parts))
+    return Memory(*parts, total=sum(parts), offloaded=offloaded)
 
 
 @dataclass(frozen=True)
@@ -222,10 +386,61 @@ class Shape:
     head_dim: int
     vocab: int
     approximated: tuple[str, ...] = ()  # which fields were approximated
+    ff: int = 0  # MLP width (0: 4·hidden)
+    gated: bool = False  # SwiGLU-style MLP (three matrices)
+    embedding_params: float = 0.0  # token embeddings plus an untied LM head
 
     @property
     def stacks(self) -> int:
         return 2 if self.family == "encoder-decoder" else 1
+
+    @property
+    def mlp(self) -> int:
+        return self.ff or 4 * self.hidden
+
+    @property
+    def kv_dim(self) -> int:
+        return self.kv_heads * self.head_dim
+
+
+@dataclass(frozen=True)
+class Serving:
+    """Speed and cost of serving one model: per-sequence decode speed at the given concurrency, prefill
+    speed, time to first token, how many sequences the KV cache holds, and $ per million generated tokens."""
+
+    runtime: str
+    dtype: str
+    input_tokens: int
+    output_tokens: int
+    concurrency: int
+    decode_tokens_per_s: float | None
+    prefill_tokens_per_s: float | None
+    time_to_first_token_s: float | None
+    max_concurrent: int
+    usd_per_million_tokens: float | None
+    aggregate_tokens_per_s: float | None = None
+    notes: tuple[Note, ...] = field(default=(), repr=False)
+    usd_per_million_input_tokens: float | None = None
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        return _render(self.notes)
+
+    def to_json(self) -> dict:
+        return {
+            "decode_tokens_per_s": _sig(self.decode_tokens_per_s, 4),
+            "prefill_tokens_per_s": _sig(self.prefill_tokens_per_s, 4),
+            "time_to_first_token_s": _sig(self.time_to_first_token_s, 4),
+            "max_concurrent": self.max_concurrent,
+            "usd_per_million_tokens": _sig(self.usd_per_million_tokens, 4),
+            "aggregate_tokens_per_s": _sig(self.aggregate_tokens_per_s, 4),
+            "usd_per_million_input_tokens": _sig(self.usd_per_million_input_tokens, 4),
+            "runtime": self.runtime,
+            "dtype": self.dtype,
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "concurrency": self.concurrency,
+        }
 
 
 @dataclass(frozen=True)
@@ -245,7 +460,7 @@ class JobEstimate:
     memory: Memory
     gpus_needed: int | None
     fits: bool
-    assumptions: tuple[str, ...]
+    notes: tuple[Note, ...] = field(default=(), repr=False)
     model_id: str | None = None
     family: str = "decoder-only"
     mfu: float | None = None
@@ -253,14 +468,24 @@ class JobEstimate:
     usable_gb_per_gpu: float = 0.0
     per_gpu_gb: float = 0.0  # memory on each of the `gpus` given
     shape: Shape | None = field(default=None, repr=False)
+    optimizer: str | None = None
+    offload: str = "none"
+    stack: str = "trainer"
+    lora_rank: int | None = None
+    serving: Serving | None = None
 
     @property
     def training(self) -> bool:
         return self.strategy not in NO_TRAINING
 
+    @cached_property
+    def assumptions(self) -> tuple[str, ...]:
+        """The assumptions behind the figures, in words (rendered on first use)."""
+        return _render(self.notes) + (self.serving.assumptions if self.serving is not None else ())
+
     def to_json(self) -> dict:
         """The `estimate --json` document (design.md), plus a few extra keys."""
-        return {
+        doc = {
             "model": self.model_id,
             "params": self.params,
             "strategy": self.strategy,
@@ -283,7 +508,14 @@ class JobEstimate:
             "trainable_params": _sig(self.trainable_params),
             "usable_gb_per_gpu": round(self.usable_gb_per_gpu, 4),
             "per_gpu_gb": round(self.per_gpu_gb, 4),
+            "optimizer": self.optimizer,
+            "offload": self.offload,
+            "stack": self.stack,
+            "lora_rank": self.lora_rank,
         }
+        if self.serving is not None:
+            doc["serving"] = self.serving.to_json()
+        return doc
 
 
 def _sig(value: float | None, digits: int = 6) -> float | None:
@@ -354,11 +586,42 @@ def _family(family: str | None, model: Model | None) -> str:
     return fam
 
 
+def _choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    v = str(value).strip().lower().replace("_", "-")
+    if v not in choices:
+        raise EstimateError(f"Unknown {name} {value!r}; use one of: {', '.join(choices)}")
+    return v
+
+
+def normalize_stack(stack: str) -> str:
+    return _choice("stack", stack, STACKS)
+
+
+def normalize_optimizer(optimizer: str) -> str:
+    return _choice(
+        "optimizer", {"paged-adamw": "paged-adamw-8bit"}.get(str(optimizer), optimizer), OPTIMIZERS
+    )
+
+
+def normalize_offload(offload: str) -> str:
+    return _choice("offload", offload, OFFLOADS)
+
+
+def normalize_runtime(runtime: str) -> str:
+    r = {"llamacpp": "llama.cpp", "llama-cpp": "llama.cpp", "hf": "transformers"}.get(
+        str(runtime).strip().lower(), runtime
+    )
+    return _choice("runtime", r, RUNTIMES)
+
+
 # --- shape -------------------------------------------------------------------------------------------------
 
 
 def model_shape(params: float, model: Model | None = None, family: str | None = None) -> Shape:
-    """Layers, hidden size, heads and vocabulary: from the catalog entry, approximated where missing."""
+    """Layers, hidden size, heads, vocabulary and MLP width: from the catalog entry, approximated where
+    missing. The MLP width follows from the parameter count once embeddings and attention are taken out;
+    catalogued decoders are assumed to have gated (SwiGLU) MLPs and an untied LM head, as Llama, Mistral and
+    Qwen do."""
     params = _positive("params", params)
     fam = _family(family, model)
     stacks = 2 if fam == "encoder-decoder" else 1
@@ -394,12 +657,33 @@ def model_shape(params: float, model: Model | None = None, family: str | None = 
     if vocab is None:
         vocab = VOCAB_ASSUMED
         approx.append("vocab")
+    known = "layers" not in approx and "hidden" not in approx
+    gated = fam == "decoder-only" and known
+    untied = fam == "decoder-only" and known
+    embed = float(vocab * hidden * (2 if untied else 1))
+    ff = 0
+    if known:
+        attn = 2 * hidden * hidden + 2 * hidden * kv_heads * head_dim
+        mlp_params = (params - embed) / (layers * stacks) - attn
+        matrices = 3 if gated else 2
+        if mlp_params > 0:
+            ff = max(1, round(mlp_params / (matrices * hidden)))
     return Shape(
-        fam, int(layers), int(hidden), int(heads), int(kv_heads), int(head_dim), int(vocab), tuple(approx)
+        fam,
+        int(layers),
+        int(hidden),
+        int(heads),
+        int(kv_heads),
+        int(head_dim),
+        int(vocab),
+        tuple(approx),
+        ff=int(ff),
+        gated=gated,
+        embedding_params=min(embed, params * 0.5),
     )
 
 
-def _shape_note(shape: Shape) -> str | None:
+def _shape_note(shape: Shape) -> Note | None:
     if not shape.approximated:
         return None
     parts = []
@@ -415,7 +699,22 @@ def _shape_note(shape: Shape) -> str | None:
         parts.append("no grouped-query attention assumed (kv_heads = heads, an upper bound on the KV cache)")
     if "vocab" in shape.approximated and shape.family != "encoder-only":
         parts.append(f"vocabulary {VOCAB_ASSUMED:,} assumed")
-    return "Architecture: " + "; ".join(parts) if parts else None
+    return Note("Architecture: " + "; ".join(parts)) if parts else None
+
+
+def lora_params(shape: Shape, rank: int, targets: str = "all-linear") -> float:
+    """Trainable parameters of rank-``rank`` LoRA adapters on the targeted linear layers of every block."""
+    h, kv, ff = shape.hidden, shape.kv_dim, shape.mlp
+    q, k, v, o = h + h, h + kv, h + kv, h + h
+    if targets == "qv":
+        per_layer = q + v
+    elif targets == "attention":
+        per_layer = q + k + v + o
+    else:
+        mlp = (3 if shape.gated else 2) * (h + ff)
+        per_layer = q + k + v + o + mlp
+    layers = shape.layers * shape.stacks * (1.5 if shape.family == "encoder-decoder" else 1)  # + cross-attn
+    return float(rank * per_layer * layers)
 
 
 # --- memory --------------------------------------------------------------------------------------------------
@@ -426,11 +725,18 @@ def _activation_scale(dtype: str) -> float:
     return 2.0 if dtype == "fp32" else 1.0
 
 
+def _layer_bytes_per_token_hidden(shape: Shape) -> float:
+    """Activation bytes per token per hidden unit of one layer (16-bit): 34 for a GELU MLP of 4h."""
+    h, ff = shape.hidden, shape.mlp
+    mlp = (2 * h + 8 * ff) if shape.gated else (3 * h + 4 * ff)
+    return ATTENTION_NORM_BYTES_PER_TOKEN_HIDDEN + mlp / h
+
+
 def _layer_activation_bytes(
     shape: Shape, seq: int, batch: int, scale: float, flash: bool, *, dropout: bool = True
 ) -> float:
     s, b, h, a = seq, batch, shape.hidden, shape.heads
-    linear = s * b * h * ACTIVATION_BYTES_PER_TOKEN_HIDDEN
+    linear = s * b * h * _layer_bytes_per_token_hidden(shape)
     scores = 0.0 if flash else (ATTENTION_SCORE_BYTES if dropout else 2.0) * a * s * s * b
     return (linear + scores) * scale
 
@@ -444,20 +750,27 @@ def training_activations_gb(
     gradient_checkpointing: bool = True,
     flash_attention: bool = True,
     strategy: str = "full-finetune",
+    stack: str = "trainer",
+    include_loss: bool = True,
 ) -> float:
-    """Activation memory of one training micro-batch (GB), logits included."""
+    """Activation memory of one training micro-batch on the GPU (GB), loss memory included unless
+    ``include_loss`` is False."""
     scale = _activation_scale(dtype)
     layers = shape.layers * shape.stacks
     per_layer = _layer_activation_bytes(shape, seq_len, batch, scale, flash_attention)
     if gradient_checkpointing:
-        act = layers * CHECKPOINT_BYTES_PER_TOKEN_HIDDEN * seq_len * batch * shape.hidden * scale + per_layer
+        kept = 0.0 if stack == "optimized" else CHECKPOINT_BYTES_PER_TOKEN_HIDDEN
+        act = layers * kept * seq_len * batch * shape.hidden * scale + per_layer
     else:
         act = layers * per_layer
     if shape.family == "encoder-only":
         share = MLM_MASK_FRACTION if strategy in ("pretrain", "continued-pretraining") else 0.0
     else:
         share = 1.0
-    act += share * seq_len * batch * shape.vocab * LOGITS_BYTES
+    logit_bytes = LOGITS_BYTES_FUSED if stack == "optimized" else LOGITS_BYTES
+    if not include_loss:
+        logit_bytes = 0.0
+    act += share * seq_len * batch * shape.vocab * logit_bytes
     return act / GB
 
 
@@ -469,10 +782,15 @@ def kv_cache_gb(shape: Shape, context_tokens: int, batch: int, dtype: str = "bf1
     """
     if shape.family == "encoder-only":
         return 0.0
+    return _kv_bytes_per_token(shape, dtype) * context_tokens * batch / GB
+
+
+def _kv_bytes_per_token(shape: Shape, dtype: str) -> float:
+    if shape.family == "encoder-only":
+        return 0.0
     kv_bytes = max(KV_CACHE_MIN_BYTES, DTYPE_BYTES[dtype])
-    per_token = 2 * shape.layers * shape.kv_heads * shape.head_dim * kv_bytes
     caches = 2 if shape.family == "encoder-decoder" else 1
-    return caches * per_token * context_tokens * batch / GB
+    return caches * 2 * shape.layers * shape.kv_heads * shape.head_dim * kv_bytes
 
 
 def inference_memory(
@@ -507,8 +825,25 @@ def inference_memory(
     return _memory(weights, 0.0, 0.0, act, kv, float(overhead_gb))
 
 
-def _qlora_weight_bytes(dtype: str) -> float:
-    return QLORA_BITS_PER_PARAM / 8 if dtype == "int4" else DTYPE_BYTES[dtype]
+def _frozen_weight_bytes(params: float, shape: Shape, strategy: str, dtype: str) -> float:
+    if strategy != "qlora":
+        return params * DTYPE_BYTES[dtype]
+    embed = shape.embedding_params
+    body = QLORA_BITS_PER_PARAM / 8 if dtype == "int4" else DTYPE_BYTES[dtype]
+    return (params - embed) * body + embed * MIXED_WEIGHT_BYTES
+
+
+def trainable_params_for(
+    params: float, shape: Shape, *, lora_fraction: float | None, lora_rank: int | None, lora_targets: str
+) -> float:
+    """Parameters an adapter job trains: the given fraction, else rank-r adapters on the targets (the
+    shape must be known), else LORA_TRAINABLE_FRACTION of the parameters."""
+    if lora_fraction is not None:
+        return params * lora_fraction
+    known = "layers" not in shape.approximated and "hidden" not in shape.approximated
+    if lora_rank is not None or known:
+        return min(params, lora_params(shape, lora_rank or LORA_RANK, lora_targets))
+    return params * LORA_TRAINABLE_FRACTION
 
 
 def training_memory(
@@ -521,9 +856,15 @@ def training_memory(
     batch: int,
     gradient_checkpointing: bool = True,
     flash_attention: bool = True,
-    lora_fraction: float = LORA_TRAINABLE_FRACTION,
+    lora_fraction: float | None = LORA_TRAINABLE_FRACTION,
+    lora_rank: int | None = None,
+    lora_targets: str = "all-linear",
+    optimizer: str | None = None,
+    offload: str = "none",
+    stack: str = "trainer",
 ) -> Memory:
-    """Memory of a training job by component (GB), unsharded."""
+    """Memory of a training job by component (GB), unsharded; ``offloaded`` is what CPU RAM holds."""
+    optimizer = optimizer or _default_optimizer(strategy)
     act = training_activations_gb(
         shape,
         seq_len,
@@ -532,27 +873,56 @@ def training_memory(
         gradient_checkpointing=gradient_checkpointing,
         flash_attention=flash_attention,
         strategy=strategy,
+        stack=stack,
     )
+    state = OPTIMIZER_STATE_BYTES[optimizer]
+    paged = optimizer in PAGED_OPTIMIZERS
     if strategy in FULL_TRAINING:
         if dtype == "fp32":
-            w, g, o = FP32_WEIGHT_BYTES, FP32_GRAD_BYTES, FP32_OPTIMIZER_BYTES
+            w, g, o = FP32_WEIGHT_BYTES, FP32_GRAD_BYTES, state
         else:
-            w, g, o = MIXED_WEIGHT_BYTES, MIXED_GRAD_BYTES, MIXED_OPTIMIZER_BYTES
-        return _memory(params * w / GB, params * g / GB, params * o / GB, act, 0.0, FRAMEWORK_OVERHEAD_GB)
-    trainable = params * lora_fraction
-    frozen = params * (_qlora_weight_bytes(dtype) if strategy == "qlora" else DTYPE_BYTES[dtype])
-    return _memory(
-        (frozen + trainable * ADAPTER_WEIGHT_BYTES) / GB,
-        trainable * ADAPTER_GRAD_BYTES / GB,
-        trainable * ADAPTER_OPTIMIZER_BYTES / GB,
-        act,
-        0.0,
-        FRAMEWORK_OVERHEAD_GB,
-    )
+            w, g, o = MIXED_WEIGHT_BYTES, MIXED_GRAD_BYTES, MASTER_WEIGHT_BYTES + state
+        weights, grads, opt = params * w / GB, params * g / GB, params * o / GB
+        frozen = 0.0
+    else:
+        trainable = trainable_params_for(
+            params, shape, lora_fraction=lora_fraction, lora_rank=lora_rank, lora_targets=lora_targets
+        )
+        a = QLORA_ADAPTER_BYTES if strategy == "qlora" else ADAPTER_WEIGHT_BYTES
+        frozen = _frozen_weight_bytes(params, shape, strategy, dtype) / GB
+        weights = frozen + trainable * a / GB
+        grads = trainable * a / GB
+        opt = trainable * state / GB
+    offloaded = 0.0
+    if paged:
+        offloaded += opt
+        opt = 0.0
+    if offload in ("optimizer", "all"):
+        offloaded += opt + grads
+        if strategy in FULL_TRAINING and dtype != "fp32":
+            pass  # the 16-bit weights stay on the GPU (ZeRO-Offload)
+        opt = grads = 0.0
+    if offload == "all":
+        layers = shape.layers * shape.stacks
+        resident = weights * min(1.0, OFFLOAD_RESIDENT_LAYERS / max(1, layers))
+        offloaded += weights - resident
+        weights = resident
+    if strategy == "qlora":
+        # the largest weight matrix dequantised to 16-bit while its matmul runs (bitsandbytes, per matmul)
+        act += shape.hidden * max(shape.mlp, shape.hidden) * MIXED_WEIGHT_BYTES / GB
+    return _memory(weights, grads, opt, act, 0.0, FRAMEWORK_OVERHEAD_GB, offloaded)
 
 
-def usable_memory_gb(accelerator: Accelerator) -> float:
-    """What a job may use on one GPU, in GB (1e9 bytes): the vendor's binary GB x the usable fraction."""
+def is_gpu(target: Accelerator | ServingTarget) -> bool:
+    """An accelerator (GPU, TPU, Apple silicon) rather than a CPU or edge serving target."""
+    return hasattr(target, "bf16_tflops")
+
+
+def usable_memory_gb(accelerator: Accelerator | ServingTarget) -> float:
+    """What a job may use on one GPU, in GB (1e9 bytes): the vendor's binary GB x the usable fraction. A CPU
+    or edge serving target gives the memory a model may use there directly (GB)."""
+    if not is_gpu(accelerator):
+        return float(accelerator.memory_gb)
     return accelerator.memory_gb * GIB / GB * USABLE_MEMORY_FRACTION
 
 
@@ -586,39 +956,95 @@ def training_flops(params: float, tokens: float, strategy: str, *, family: str |
     return flops
 
 
-def mfu_for(strategy: str, params: float | None = None) -> float:
-    """The model FLOPs utilisation assumed for a strategy (and model size, when given)."""
+def _balance(accelerator: Accelerator | None) -> float:
+    if accelerator is None or accelerator.bf16_tflops is None or accelerator.bandwidth_gbps is None:
+        return 1.0
+    ratio = (accelerator.bandwidth_gbps / (accelerator.bf16_tflops * 1e3)) / REFERENCE_BYTES_PER_FLOP
+    return min(1.0, ratio**BALANCE_EXPONENT)
+
+
+def mfu_for(
+    strategy: str,
+    params: float | None = None,
+    accelerator: Accelerator | None = None,
+    *,
+    stack: str = "trainer",
+    tokens_per_micro_batch: float | None = None,
+    gradient_checkpointing: bool = True,
+) -> float:
+    """Model FLOPs utilisation for a job: base by job x machine balance x model size x micro-batch size
+    (fine-tuning: x stack speed-up, and faster without gradient checkpointing's recomputation)."""
     strategy = normalize_strategy(strategy)
-    if strategy in ("pretrain", "continued-pretraining"):
+    pretraining = strategy in ("pretrain", "continued-pretraining")
+    if pretraining:
         base = MFU_PRETRAIN
-    elif strategy in ADAPTERS:
-        base = MFU_ADAPTER
+        exponent = SMALL_MODEL_MFU_EXPONENT
     else:
-        base = MFU_FINETUNE
+        k = FLOPS_PER_PARAM_TOKEN if strategy in FULL_TRAINING else ADAPTER_FLOPS_PER_PARAM_TOKEN
+        recompute = RECOMPUTE_FLOPS_PER_PARAM_TOKEN if gradient_checkpointing else 0.0
+        base = MFU_FINETUNE_HARDWARE * k / (k + recompute)
+        if stack == "optimized":
+            base *= STACK_SPEEDUP_FULL if strategy in FULL_TRAINING else STACK_SPEEDUP_ADAPTER
+            exponent = SMALL_MODEL_MFU_EXPONENT
+        else:
+            exponent = SMALL_MODEL_MFU_EXPONENT_TRAINER
+    base *= _balance(accelerator)
     if params is not None and params < SMALL_MODEL_PARAMS:
-        base *= (params / SMALL_MODEL_PARAMS) ** SMALL_MODEL_MFU_EXPONENT
+        base *= (params / SMALL_MODEL_PARAMS) ** exponent
+    if tokens_per_micro_batch is not None and not pretraining:
+        base *= min(1.0, (tokens_per_micro_batch / MICROBATCH_TOKENS_SATURATION) ** MICROBATCH_MFU_EXPONENT)
     return base
 
 
-def _throughput(accelerator: Accelerator, strategy: str, params: float | None, dtype: str) -> float | None:
-    """Effective FLOP/s of one accelerator for this job, or None when its peak is unknown."""
+def _tf32(accelerator: Accelerator) -> bool:
+    tf32 = getattr(accelerator, "tf32", None)
+    return bool(accelerator.bf16_supported) if tf32 is None else bool(tf32)
+
+
+def _throughput(
+    accelerator: Accelerator,
+    strategy: str,
+    params: float | None,
+    dtype: str,
+    *,
+    stack: str = "trainer",
+    tokens_per_micro_batch: float | None = None,
+    gradient_checkpointing: bool = True,
+) -> float | None:
+    """Effective model FLOP/s of one accelerator for this job, or None when its peak is unknown."""
     if accelerator.bf16_tflops is None:
         return None
-    rate = accelerator.bf16_tflops * 1e12 * mfu_for(strategy, params)
+    mfu = mfu_for(
+        strategy,
+        params,
+        accelerator,
+        stack=stack,
+        tokens_per_micro_batch=tokens_per_micro_batch,
+        gradient_checkpointing=gradient_checkpointing,
+    )
+    rate = accelerator.bf16_tflops * 1e12 * mfu
     if dtype == "fp32":
-        rate *= FP32_THROUGHPUT_FACTOR
-    if normalize_strategy(strategy) == "qlora":
-        rate /= QLORA_SLOWDOWN
+        fp32 = getattr(accelerator, "fp32_tflops", None)
+        if _tf32(accelerator) or fp32 is None:
+            rate *= TF32_THROUGHPUT_FACTOR
+        else:
+            rate = min(rate * TF32_THROUGHPUT_FACTOR, fp32 * 1e12 * FP32_SIMT_MFU)
     return rate
 
 
 def gpu_hours_for(
-    flops: float, accelerator: Accelerator, strategy: str, params: float | None = None, *, dtype: str = "bf16"
+    flops: float,
+    accelerator: Accelerator,
+    strategy: str,
+    params: float | None = None,
+    *,
+    dtype: str = "bf16",
+    stack: str = "trainer",
 ) -> float | None:
     """GPU-hours = FLOPs / (peak dense TFLOP/s · MFU · 3600); None when the accelerator has no TFLOP/s figure."""
     if flops is None or isinstance(flops, bool) or not math.isfinite(float(flops)) or flops < 0:
         raise EstimateError(f"flops must be a finite number at least 0 (got {flops!r})")
-    rate = _throughput(accelerator, strategy, params, normalize_dtype(dtype))
+    rate = _throughput(accelerator, strategy, params, normalize_dtype(dtype), stack=stack)
     if rate is None:
         return None
     return float(flops) / (rate * 3600)
@@ -663,6 +1089,7 @@ def optimal_for_gpu_hours(gpu_hours: float, accelerator: Accelerator) -> tuple[f
     params, tokens = compute_optimal(flops)
     for _ in range(50):  # fixed point: smaller models run at a lower MFU, so buy fewer FLOPs
         flops = flops_in(gpu_hours, accelerator, "pretrain", params)
+        assert flops is not None
         new_params, tokens = compute_optimal(flops)
         if abs(new_params - params) <= 1e-9 * params:
             params = new_params
@@ -682,13 +1109,18 @@ def finetune_tokens(
     )
 
 
-# --- the job -------------------------------------------------------------------------------------------------
+# --- the job, in stages: spec -> shape -> memory -> capacity -> compute -> cost ------------------------------
 
 
-def _default_dtype(strategy: str, accelerator: Accelerator) -> str:
-    if strategy == "qlora":
-        return "int4"
+def _default_dtype(strategy: str, accelerator: Accelerator | ServingTarget) -> str:
+    if strategy == "qlora" or not is_gpu(accelerator):
+        return "int4"  # CPU and edge: 4-bit GGUF, how llama.cpp and Ollama ship models
     return "bf16" if accelerator.bf16_supported else "fp16"
+
+
+def _default_optimizer(strategy: str) -> str:
+    # QLoRA as published pages its optimizer states (QLoRA paper, Sec. 3); everything else: AdamW
+    return "paged-adamw-8bit" if strategy == "qlora" else "adamw"
 
 
 def _check_dtype(strategy: str, dtype: str) -> None:
@@ -714,15 +1146,48 @@ def _fmt(n: float) -> str:
     return f"{n:.3g}"
 
 
-def estimate_job(
+@dataclass(frozen=True)
+class JobSpec:
+    """One job, validated once: every later stage trusts these fields."""
+
+    params: float
+    strategy: str
+    accelerator: Accelerator
+    gpus: int
+    tokens: float | None
+    seq_len: int
+    batch: int
+    dtype: str
+    model: Model | None
+    gradient_checkpointing: bool
+    flash_attention: bool
+    lora_fraction: float | None
+    lora_rank: int | None
+    lora_targets: str
+    optimizer: str
+    offload: str
+    stack: str
+    model_id: str | None
+    family: str | None
+    input_tokens: int = SERVE_INPUT_TOKENS
+    output_tokens: int = SERVE_OUTPUT_TOKENS
+    concurrency: int = SERVE_CONCURRENCY
+    runtime: str | None = None
+
+    @property
+    def training(self) -> bool:
+        return self.strategy not in NO_TRAINING
+
+
+def job_spec(
     *,
     params: float,
     strategy: str,
     accelerator: Accelerator,
     gpus: int = 1,
     tokens: float | None = None,
-    seq_len: int = 512,
-    batch: int = 8,
+    seq_len: int = TRAIN_SEQ_LEN,
+    batch: int = TRAIN_MICRO_BATCH,
     dtype: str | None = None,
     model: Model | None = None,
     gradient_checkpointing: bool = True,
@@ -730,16 +1195,27 @@ def estimate_job(
     family: str | None = None,
     flash_attention: bool = True,
     lora_fraction: float | None = None,
-) -> JobEstimate:
-    """Memory, compute, time and cost of one job, with every assumption behind them.
-
-    ``batch`` is the micro-batch on each GPU and ``seq_len`` its sequence length (for inference: the context
-    held in the KV cache). ``tokens`` is what training processes (ignored for inference); for ``pretrain``
-    without tokens, the compute-optimal 20 tokens per parameter are assumed. Multi-GPU jobs shard weights,
-    gradients, optimizer states and KV cache evenly; activations and overhead are per GPU.
-    """
+    lora_rank: int | None = None,
+    lora_targets: str = "all-linear",
+    optimizer: str | None = None,
+    offload: str = "none",
+    stack: str = "trainer",
+    input_tokens: int = SERVE_INPUT_TOKENS,
+    output_tokens: int = SERVE_OUTPUT_TOKENS,
+    concurrency: int = SERVE_CONCURRENCY,
+    runtime: str | None = None,
+) -> JobSpec:
+    """Validate a job's inputs once (stage 1): readable EstimateErrors for anything out of range."""
     params = _positive("params", params)
     strategy = normalize_strategy(strategy)
+    if not is_gpu(accelerator) and strategy not in NO_TRAINING:
+        raise EstimateError(
+            f"{accelerator.id} is a serving target: it runs inference only; train on a GPU (--gpu a100-80gb)"
+        )
+    input_tokens = int(_positive("input_tokens", input_tokens, integer=True))
+    output_tokens = int(_positive("output_tokens", output_tokens, integer=True))
+    concurrency = int(_positive("concurrency", concurrency, integer=True))
+    runtime = normalize_runtime(runtime) if runtime is not None else None
     gpus = int(_positive("gpus", gpus, integer=True))
     seq_len = int(_positive("seq_len", seq_len, integer=True))
     batch = int(_positive("batch", batch, integer=True))
@@ -749,256 +1225,483 @@ def estimate_job(
         lora_fraction = _positive("lora_fraction", lora_fraction)
         if lora_fraction > 1:
             raise EstimateError(f"lora_fraction must be at most 1 (got {lora_fraction!r})")
-    fraction = LORA_TRAINABLE_FRACTION if lora_fraction is None else lora_fraction
-    shape = model_shape(params, model, family)
+    if lora_rank is not None:
+        lora_rank = int(_positive("lora_rank", lora_rank, integer=True))
+    lora_targets = _choice("LoRA targets", lora_targets, LORA_TARGETS)
+    optimizer = normalize_optimizer(optimizer) if optimizer is not None else _default_optimizer(strategy)
+    offload = normalize_offload(offload)
+    stack = normalize_stack(stack)
+    if tokens is not None and strategy not in NO_TRAINING:
+        tokens = _positive("tokens", tokens)
+    _family(family, model)
+    return JobSpec(
+        params, strategy, accelerator, gpus, tokens, seq_len, batch, dtype, model,
+        bool(gradient_checkpointing), bool(flash_attention), lora_fraction, lora_rank, lora_targets,
+        optimizer, offload, stack, model_id, family, input_tokens, output_tokens, concurrency, runtime,
+    )  # fmt: skip
+
+
+def memory_stage(spec: JobSpec, shape: Shape) -> tuple[Memory, float | None, list[Note]]:
+    """Stage 3: memory by component, the trainable parameter count, and the assumptions behind them."""
+    notes: list[Note] = []
     fam = shape.family
-    notes: list[str] = []
-    acc_id = accelerator.id
-    training = strategy not in NO_TRAINING
-
-    if dtype == "bf16" and not accelerator.bf16_supported:
-        notes.append(f"{acc_id} has no bf16: fp16 mixed precision is assumed (same memory and speed)")
-
-    # memory
-    if not training:
+    if not spec.training:
         memory = inference_memory(
-            params=params,
-            dtype=dtype,
-            model=model,
-            context_tokens=seq_len,
-            batch=batch,
+            params=spec.params,
+            dtype=spec.dtype,
+            model=spec.model,
+            context_tokens=spec.seq_len,
+            batch=spec.batch,
             family=fam,
-            flash_attention=flash_attention,
+            flash_attention=spec.flash_attention,
+            overhead_gb=FRAMEWORK_OVERHEAD_GB if is_gpu(spec.accelerator) else 0.0,
         )
-        trainable = None
-        notes.append(f"Weights: {DTYPE_BYTES[dtype]:g} bytes per parameter ({dtype})")
+        notes.append(Note("Weights: {:g} bytes per parameter ({})", (DTYPE_BYTES[spec.dtype], spec.dtype)))
         if fam == "encoder-only":
             notes.append(
-                "Encoder-only model: no KV cache (it reads its input in one pass and generates nothing)"
+                Note("Encoder-only model: no KV cache (it reads its input in one pass and generates nothing)")
             )
         else:
-            kv_bytes = max(KV_CACHE_MIN_BYTES, DTYPE_BYTES[dtype])
             what = (
                 "decoder self-attention plus cross-attention over the input, each at the context length"
                 if fam == "encoder-decoder"
                 else "at the context length"
             )
             notes.append(
-                f"KV cache = 2 · layers · kv_heads · head_dim · {kv_bytes:g} bytes · {seq_len:,} tokens · "
-                f"batch {batch} ({what})"
+                Note(
+                    "KV cache = 2 · layers · kv_heads · head_dim · {:g} bytes · {:,} tokens · batch {} ({})",
+                    (max(KV_CACHE_MIN_BYTES, DTYPE_BYTES[spec.dtype]), spec.seq_len, spec.batch, what),
+                )
             )
         notes.append(
-            "Working activations: one layer's s·b·h·34 bytes (Korthikanti et al. 2022), freed layer by layer"
+            Note(
+                "Working activations: one layer's s·b·h·34 bytes (Korthikanti et al. 2022), freed layer by layer"
+            )
         )
+        return memory, None, notes
+    memory = training_memory(
+        params=spec.params,
+        strategy=spec.strategy,
+        shape=shape,
+        dtype=spec.dtype,
+        seq_len=spec.seq_len,
+        batch=spec.batch,
+        gradient_checkpointing=spec.gradient_checkpointing,
+        flash_attention=spec.flash_attention,
+        lora_fraction=spec.lora_fraction,
+        lora_rank=spec.lora_rank,
+        lora_targets=spec.lora_targets,
+        optimizer=spec.optimizer,
+        offload=spec.offload,
+        stack=spec.stack,
+    )
+    state = OPTIMIZER_STATE_BYTES[spec.optimizer]
+    if spec.strategy in FULL_TRAINING:
+        trainable = spec.params
+        if spec.dtype == "fp32":
+            notes.append(
+                Note(
+                    "fp32 {}: {:g} bytes per parameter (4 weights + 4 gradients + {:g} optimizer)",
+                    (spec.optimizer, 8 + state, state),
+                )
+            )
+        else:
+            notes.append(
+                Note(
+                    "Mixed-precision {}: {:g} bytes per parameter (2 weights + 2 gradients + 4 fp32 master weights "
+                    "+ {:g} optimizer states; ZeRO paper)",
+                    (spec.optimizer, 8 + state, state),
+                )
+            )
     else:
-        memory = training_memory(
-            params=params,
-            strategy=strategy,
-            shape=shape,
-            dtype=dtype,
-            seq_len=seq_len,
-            batch=batch,
-            gradient_checkpointing=gradient_checkpointing,
-            flash_attention=flash_attention,
-            lora_fraction=fraction,
+        trainable = trainable_params_for(
+            spec.params,
+            shape,
+            lora_fraction=spec.lora_fraction,
+            lora_rank=spec.lora_rank,
+            lora_targets=spec.lora_targets,
         )
-        if strategy in FULL_TRAINING:
-            trainable = params
-            if dtype == "fp32":
-                notes.append("fp32 AdamW: 16 bytes per parameter (4 weights + 4 gradients + 8 optimizer)")
+        a = QLORA_ADAPTER_BYTES if spec.strategy == "qlora" else ADAPTER_WEIGHT_BYTES
+        how = (
+            f"{spec.lora_fraction * 100:.3g}% of the parameters"
+            if spec.lora_fraction is not None
+            else f"rank {spec.lora_rank or LORA_RANK} on the {spec.lora_targets} layers"
+            if trainable != spec.params * LORA_TRAINABLE_FRACTION
+            else f"{LORA_TRAINABLE_FRACTION:.0%} of the parameters (shape unknown)"
+        )
+        notes.append(
+            Note(
+                "LoRA trains {} ({}), adapters in {} with {}: {:g} bytes per trainable parameter",
+                (how, _fmt(trainable), "bf16" if a == 2 else "fp32", spec.optimizer, 2 * a + state),
+            )
+        )
+        if spec.strategy == "qlora":
+            if spec.dtype == "int4":
+                notes.append(
+                    Note(
+                        "QLoRA frozen weights: 4-bit NF4 with double quantisation, {:g} bits per parameter (QLoRA "
+                        "paper); embeddings and LM head ({}) kept 16-bit",
+                        (QLORA_BITS_PER_PARAM, _fmt(shape.embedding_params)),
+                    )
+                )
             else:
                 notes.append(
-                    "Mixed-precision AdamW: 16 bytes per parameter (2 weights + 2 gradients + 12 for fp32 "
-                    "master weights, momentum and variance; ZeRO paper)"
+                    Note("Frozen weights in int8: 1 byte per parameter; embeddings and LM head 16-bit")
                 )
         else:
-            trainable = params * fraction
             notes.append(
-                f"LoRA trains {fraction * 100:.3g}% of the parameters ({_fmt(trainable)}), adapters in fp32 with AdamW: "
-                "16 bytes per trainable parameter"
+                Note("Frozen weights: {:g} bytes per parameter ({})", (DTYPE_BYTES[spec.dtype], spec.dtype))
             )
-            if strategy == "qlora":
-                if dtype == "int4":
-                    notes.append(
-                        f"QLoRA frozen weights: 4-bit NF4 with double quantisation, {QLORA_BITS_PER_PARAM:g} bits "
-                        "per parameter (QLoRA paper)"
-                    )
-                else:
-                    notes.append("Frozen weights in int8: 1 byte per parameter")
-            else:
-                notes.append(f"Frozen weights: {DTYPE_BYTES[dtype]:g} bytes per parameter ({dtype})")
-        attn = (
-            "memory-efficient attention (no s² scores stored)"
-            if flash_attention
-            else "eager attention (+5·a·s²·b bytes per layer)"
-        )
-        act_bits = "32-bit" if dtype == "fp32" else "16-bit"
-        ckpt = (
-            "gradient checkpointing keeps each layer's input (2·s·b·h bytes) plus one layer recomputed"
-            if gradient_checkpointing
-            else "no gradient checkpointing: every layer's activations kept"
-        )
+    if spec.optimizer in PAGED_OPTIMIZERS:
         notes.append(
-            f"Activations: s·b·h·34 bytes per layer in 16-bit (Korthikanti et al. 2022), {act_bits} here; "
-            f"{attn}; {ckpt}; seq_len {seq_len}, micro-batch {batch} per GPU"
+            Note(
+                "Paged optimizer: its states page to CPU RAM under pressure (QLoRA paper), not counted on the GPU"
+            )
         )
-        if fam != "encoder-only":
-            notes.append("Logits kept in fp32 for the loss: 4 bytes · tokens · vocabulary")
-    shape_note = _shape_note(shape)
-    if shape_note:
-        notes.append(shape_note)
-    notes.append(
-        f"Framework overhead {FRAMEWORK_OVERHEAD_GB:.2f} GB per GPU (CUDA context and kernels; transformers' "
-        "model memory anatomy: 1343 MB)"
-    )
-    usable = usable_memory_gb(accelerator)
-    notes.append(
-        f"Usable memory {USABLE_MEMORY_FRACTION:.0%} of {accelerator.memory_gb:g} GiB = {usable:.1f} GB per GPU "
-        "(vLLM's default gpu_memory_utilization)"
-    )
-    needed = gpus_needed_for(memory, accelerator)
-    if needed is None or needed > 1 or gpus > 1:
+    if spec.offload != "none":
         notes.append(
-            "Multi-GPU: weights, gradients, optimizer states and KV cache sharded evenly (FSDP / ZeRO-3; tensor "
-            "parallel for inference); activations and overhead on every GPU"
+            Note(
+                "CPU offload ({}): {:.1f} GB in CPU RAM instead of the GPU (DeepSpeed ZeRO-Offload); its "
+                "PCIe traffic is not added to the time",
+                (spec.offload, memory.offloaded),
+            )
+        )
+    attn = (
+        "memory-efficient attention (no s² scores stored)"
+        if spec.flash_attention
+        else "eager attention (+5·a·s²·b bytes per layer)"
+    )
+    ckpt = (
+        (
+            "gradient checkpointing with layer inputs offloaded to CPU RAM (optimized stack)"
+            if spec.stack == "optimized"
+            else "gradient checkpointing keeps each layer's input (2·s·b·h bytes) plus one layer recomputed"
+        )
+        if spec.gradient_checkpointing
+        else "no gradient checkpointing: every layer's activations kept"
+    )
+    notes.append(
+        Note(
+            "Activations: s·b·h·{:.3g} bytes per layer in 16-bit (Korthikanti et al. 2022{}), {} here; {}; {}; "
+            "seq_len {}, micro-batch {} per GPU",
+            (
+                _layer_bytes_per_token_hidden(shape),
+                ", gated MLP" if shape.gated else "",
+                "32-bit" if spec.dtype == "fp32" else "16-bit",
+                attn,
+                ckpt,
+                spec.seq_len,
+                spec.batch,
+            ),
+        )
+    )
+    if fam != "encoder-only":
+        if spec.stack == "optimized":
+            notes.append(
+                Note("Loss: fused, chunked cross-entropy (Liger, Cut Cross-Entropy): logits never held whole")
+            )
+        else:
+            notes.append(
+                Note(
+                    "Loss: unfused cross-entropy holds {:g} bytes per token per vocabulary entry (bf16 logits, fp32 "
+                    "copy, log-softmax and gradients): {:.2f} MB per token at {:,} entries",
+                    (LOGITS_BYTES, LOGITS_BYTES * shape.vocab / 1e6, shape.vocab),
+                )
+            )
+    return memory, trainable, notes
+
+
+@dataclass(frozen=True)
+class Capacity:
+    usable_gb: float
+    gpus_needed: int | None
+    fits: bool
+    per_gpu_gb: float
+
+
+def capacity_stage(spec: JobSpec, memory: Memory) -> tuple[Capacity, list[Note]]:
+    """Stage 4: usable memory per GPU, the fewest GPUs that hold the job, and the verdict."""
+    acc = spec.accelerator
+    usable = usable_memory_gb(acc)
+    if not is_gpu(acc):
+        needed = 1 if memory.total <= usable else None
+        notes = [
+            Note(
+                "{}: {:g} GB for the model (the catalog's serving profile); no CUDA context", (acc.id, usable)
+            )
+        ]
+        return Capacity(usable, needed, needed is not None, memory.total), notes
+    notes = [
+        Note(
+            "Framework overhead {:.2f} GB per GPU (CUDA context and kernels; transformers' model memory anatomy: "
+            "1343 MB)",
+            (FRAMEWORK_OVERHEAD_GB,),
+        ),
+        Note(
+            "Usable memory {:.0%} of {:g} GiB = {:.1f} GB per GPU (vLLM's default gpu_memory_utilization)",
+            (USABLE_MEMORY_FRACTION, acc.memory_gb, usable),
+        ),
+    ]
+    needed = gpus_needed_for(memory, acc)
+    if needed is None or needed > 1 or spec.gpus > 1:
+        notes.append(
+            Note(
+                "Multi-GPU: weights, gradients, optimizer states and KV cache sharded evenly (FSDP / ZeRO-3; tensor "
+                "parallel for inference); activations and overhead on every GPU"
+            )
         )
     if needed is None:
         if memory.per_gpu_fixed >= usable:
             notes.append(
-                f"Activations and overhead alone ({memory.per_gpu_fixed:.1f} GB) exceed one GPU: lower the batch "
-                "or the sequence length"
+                Note(
+                    "Activations and overhead alone ({:.1f} GB) exceed one GPU: lower the batch or the sequence length",
+                    (memory.per_gpu_fixed,),
+                )
             )
         else:
-            notes.append(f"More than {MAX_GPUS:,} GPUs would be needed")
+            notes.append(Note("More than {:,} GPUs would be needed", (MAX_GPUS,)))
+    cap = Capacity(usable, needed, needed is not None and needed <= spec.gpus, memory.per_gpu(spec.gpus))
+    return cap, notes
 
-    # compute
-    flops = gpu_hours = wall = cost = mfu = None
-    if training:
-        if tokens is None and strategy == "pretrain":
-            tokens = CHINCHILLA_TOKENS_PER_PARAM * params
+
+@dataclass(frozen=True)
+class Compute:
+    tokens: float | None
+    flops: float | None
+    mfu: float | None
+    gpu_hours: float | None
+    wall_clock_hours: float | None
+
+
+def _dequant_seconds(spec: JobSpec, shape: Shape) -> float:
+    """QLoRA: seconds per micro-batch spent dequantising the frozen 4-bit weights (0 for other jobs)."""
+    bw = spec.accelerator.bandwidth_gbps
+    if spec.strategy != "qlora" or not bw:
+        return 0.0
+    passes = 3 if spec.gradient_checkpointing else 2
+    body = spec.params - shape.embedding_params
+    seconds = passes * body * DEQUANT_BYTES_PER_PARAM / (bw * 1e9 * DEQUANT_BANDWIDTH_EFFICIENCY)
+    if spec.stack == "optimized":
+        seconds /= STACK_SPEEDUP_ADAPTER
+    return seconds
+
+
+def compute_stage(spec: JobSpec, shape: Shape) -> tuple[Compute, list[Note]]:
+    """Stage 5: training FLOPs, MFU, GPU-hours and wall-clock (nothing for inference)."""
+    notes: list[Note] = []
+    if not spec.training:
+        return Compute(None, None, None, None, None), notes
+    tokens = spec.tokens
+    if tokens is None and spec.strategy == "pretrain":
+        tokens = CHINCHILLA_TOKENS_PER_PARAM * spec.params
+        notes.append(
+            Note(
+                "Training tokens: {:g} per parameter = {} (Chinchilla compute-optimal; pass tokens to change)",
+                (CHINCHILLA_TOKENS_PER_PARAM, _fmt(tokens)),
+            )
+        )
+    if tokens is None:
+        notes.append(Note("No training tokens given: compute, time and cost not estimated"))
+        return Compute(None, None, None, None, None), notes
+    model = spec.model
+    compute_params = spec.params
+    if model is not None and model.active_params_b is not None and model.params_b > 0:
+        compute_params = spec.params * model.active_params_b / model.params_b
+        notes.append(
+            Note("Mixture of experts: compute counts the {} active parameters", (_fmt(compute_params),))
+        )
+    fam = shape.family
+    flops = training_flops(compute_params, tokens, spec.strategy, family=fam)
+    if spec.strategy in FULL_TRAINING:
+        notes.append(Note("Training compute C = 6·N·D FLOPs (Kaplan et al. 2020; GPT-3 paper Table D.1)"))
+    else:
+        notes.append(
+            Note(
+                "Adapter training compute C = 4·N·D FLOPs (forward and input gradients; no weight gradients)"
+            )
+        )
+    if fam == "encoder-decoder":
+        notes.append(
+            Note(
+                "Encoder-decoder: each token passes through half the parameters (×0.5; GPT-3 paper Table D.1 counts "
+                "T5 at 3 FLOPs per parameter per token)"
+            )
+        )
+    acc = spec.accelerator
+    per_step = spec.seq_len * spec.batch
+    mfu = mfu_for(
+        spec.strategy,
+        compute_params,
+        acc,
+        stack=spec.stack,
+        tokens_per_micro_batch=per_step,
+        gradient_checkpointing=spec.gradient_checkpointing,
+    )
+    notes.append(_mfu_note(spec, compute_params, mfu))
+    rate = _throughput(
+        acc,
+        spec.strategy,
+        compute_params,
+        spec.dtype,
+        stack=spec.stack,
+        tokens_per_micro_batch=per_step,
+        gradient_checkpointing=spec.gradient_checkpointing,
+    )
+    if spec.dtype == "fp32":
+        if _tf32(acc) or getattr(acc, "fp32_tflops", None) is None:
             notes.append(
-                f"Training tokens: {CHINCHILLA_TOKENS_PER_PARAM:g} per parameter = {_fmt(tokens)} (Chinchilla "
-                "compute-optimal; pass tokens to change)"
+                Note("fp32 runs on TF32 tensor cores at {:g}× the 16-bit rate", (TF32_THROUGHPUT_FACTOR,))
             )
-        if tokens is None:
-            notes.append("No training tokens given: compute, time and cost not estimated")
         else:
-            tokens = _positive("tokens", tokens)
-            compute_params = params
-            if model is not None and model.active_params_b is not None and model.params_b > 0:
-                compute_params = params * model.active_params_b / model.params_b
-                notes.append(
-                    f"Mixture of experts: compute counts the {_fmt(compute_params)} active parameters"
+            notes.append(
+                Note(
+                    "{} has no TF32: fp32 matmuls run at {:g} of its {:g} fp32 TFLOP/s",
+                    (acc.id, FP32_SIMT_MFU, acc.fp32_tflops),
                 )
-            flops = training_flops(compute_params, tokens, strategy, family=fam)
-            if strategy in FULL_TRAINING:
-                notes.append("Training compute C = 6·N·D FLOPs (Kaplan et al. 2020; GPT-3 paper Table D.1)")
-            else:
-                notes.append(
-                    "Adapter training compute C = 4·N·D FLOPs (forward and input gradients; no weight gradients)"
-                )
-            if fam == "encoder-decoder":
-                notes.append(
-                    "Encoder-decoder: each token passes through half the parameters (×0.5; GPT-3 paper Table D.1 "
-                    "counts T5 at 3 FLOPs per parameter per token)"
-                )
-            mfu = mfu_for(strategy, compute_params)
-            base = mfu_for(strategy)
-            if strategy in ("pretrain", "continued-pretraining"):
-                why = "large pre-training runs: Llama 2 implies 0.35-0.44 on A100s, PaLM 0.46"
-            elif strategy in ADAPTERS:
-                why = (
-                    f"adapters: fine-tuning MFU × (4/6) × {LORA_SPEEDUP:g}, the LoRA paper's speed-up over full "
-                    "fine-tuning"
-                )
-            else:
-                why = "single-node fine-tuning, calibrated on BERT-base GLUE fine-tuning"
-            notes.append(f"MFU {base:.2f} ({why})")
-            if compute_params < SMALL_MODEL_PARAMS:
-                notes.append(
-                    f"Small model: MFU × (N/1B)^{SMALL_MODEL_MFU_EXPONENT:g} = {mfu:.3f} (MosaicML: MPT-125M "
-                    "reaches 0.64 of the MFU of 1B-70B models)"
-                )
-            if dtype == "fp32":
-                notes.append(f"fp32 runs at {FP32_THROUGHPUT_FACTOR:g}× the bf16 rate (TF32 tensor cores)")
-            if strategy == "qlora":
-                notes.append(
-                    f"QLoRA dequantisation: time × {QLORA_SLOWDOWN:g} (an assumption, not calibrated)"
-                )
-            gpu_hours = gpu_hours_for(flops, accelerator, strategy, compute_params, dtype=dtype)
-            if gpu_hours is None:
-                notes.append(f"{acc_id} has no peak TFLOP/s figure in the catalog: GPU-hours not estimated")
-            else:
-                notes.append(
-                    f"GPU-hours = FLOPs / ({accelerator.bf16_tflops:g} TFLOP/s peak dense × MFU × 3600) on {acc_id}"
-                )
-                wall = gpu_hours / gpus
-                notes.append(
-                    f"Wall-clock = GPU-hours / {gpus} GPU{'s' if gpus != 1 else ''} (linear scaling)"
-                )
-                if accelerator.usd_per_hour is None:
-                    notes.append(f"No price for {acc_id} in the catalog: cost not estimated")
-                else:
-                    cost = gpu_hours * accelerator.usd_per_hour
-                    notes.append(f"Cost at ${accelerator.usd_per_hour:g} per GPU-hour")
-                notes.append(
-                    "Time does not add gradient checkpointing's recomputation, restarts or evaluation beyond what "
-                    "the calibrated MFU absorbs"
-                )
+            )
+    if rate is None:
+        notes.append(Note("{} has no peak TFLOP/s figure in the catalog: GPU-hours not estimated", (acc.id,)))
+        return Compute(tokens, flops, mfu, None, None), notes
+    seconds = flops / rate
+    dequant = _dequant_seconds(spec, shape)
+    if dequant:
+        steps = tokens / per_step
+        seconds += steps * dequant * spec.gpus  # GPU-seconds: every GPU dequantises its own copy
+        notes.append(
+            Note(
+                "QLoRA dequantisation: {:.3g} s per micro-batch ({} passes over the 4-bit weights at {:g} of "
+                "the card's bandwidth; fitted to measured LoRA/QLoRA pairs)",
+                (dequant, 3 if spec.gradient_checkpointing else 2, DEQUANT_BANDWIDTH_EFFICIENCY),
+            )
+        )
+    gpu_hours = seconds / 3600
+    notes.append(
+        Note("GPU-hours = FLOPs / ({:g} TFLOP/s peak dense × MFU × 3600) on {}", (acc.bf16_tflops, acc.id))
+    )
+    wall = gpu_hours / spec.gpus
+    notes.append(
+        Note("Wall-clock = GPU-hours / {} GPU{} (linear scaling)", (spec.gpus, "s" if spec.gpus != 1 else ""))
+    )
+    return Compute(tokens, flops, mfu, gpu_hours, wall), notes
 
-    numbers = [memory.total, flops, gpu_hours, cost]
-    if any(x is not None and not math.isfinite(x) for x in numbers):
-        raise EstimateError("The job is too large to estimate (a figure overflows); check the sizes")
-    return JobEstimate(
-        params=params,
-        strategy=strategy,
-        tokens=tokens if training else None,
-        accelerator=acc_id,
-        gpus=gpus,
-        dtype=dtype,
-        seq_len=seq_len,
-        batch=batch,
-        flops=flops,
-        gpu_hours=gpu_hours,
-        wall_clock_hours=wall,
-        cost_usd=cost,
-        memory=memory,
-        gpus_needed=needed,
-        fits=needed is not None and needed <= gpus,
-        assumptions=tuple(notes),
-        model_id=model_id if model_id is not None else (model.id if model is not None else None),
-        family=fam,
-        mfu=mfu,
-        trainable_params=trainable,
-        usable_gb_per_gpu=usable,
-        per_gpu_gb=memory.per_gpu(gpus),
-        shape=shape,
+
+def _mfu_note(spec: JobSpec, params: float, mfu: float) -> Note:
+    if spec.strategy in ("pretrain", "continued-pretraining"):
+        base, why = MFU_PRETRAIN, "large pre-training runs on A100s: Llama 2 implies 0.35-0.44, PaLM 0.46"
+    else:
+        base = MFU_FINETUNE_HARDWARE
+        why = (
+            f"hardware utilisation of Trainer fine-tuning (Qwen README, A100), × k/(k+2) with gradient "
+            f"checkpointing; {spec.stack} stack"
+        )
+    return Note(
+        "MFU {:.3f} = {:.2f} ({}) × machine balance {:.2f} × model size × micro-batch of {:,} tokens",
+        (mfu, base, why, _balance(spec.accelerator), spec.seq_len * spec.batch),
     )
 
 
-def max_batch(
-    *,
-    params: float,
-    strategy: str,
-    accelerator: Accelerator,
-    seq_len: int,
-    gpus: int = 1,
-    limit: int = 1 << 16,
-    **kwargs,
-) -> int:
-    """The largest micro-batch that fits on ``gpus`` of the accelerator (0 when not even one sample does)."""
+def cost_stage(spec: JobSpec, compute: Compute) -> tuple[float | None, list[Note]]:
+    """Stage 6: cost at the catalog's price per GPU-hour."""
+    if compute.gpu_hours is None:
+        return None, []
+    acc = spec.accelerator
+    if acc.usd_per_hour is None:
+        return None, [Note("No price for {} in the catalog: cost not estimated", (acc.id,))]
+    return compute.gpu_hours * acc.usd_per_hour, [
+        Note("Cost at ${:g} per GPU-hour", (acc.usd_per_hour,)),
+        Note("Time does not add restarts, evaluation or data loading beyond what the calibrated MFU absorbs"),
+    ]
 
-    def fits(b: int) -> bool:
-        return estimate_job(
-            params=params,
-            strategy=strategy,
-            accelerator=accelerator,
-            gpus=gpus,
-            seq_len=seq_len,
-            batch=b,
-            **kwargs,
-        ).fits
 
+def estimate_job(**kwargs) -> JobEstimate:
+    """Memory, compute, time and cost of one job, with every assumption behind them.
+
+    Keyword arguments are those of ``job_spec``. ``batch`` is the micro-batch on each GPU and ``seq_len`` its
+    sequence length (for inference: the context held in the KV cache). ``tokens`` is what training processes
+    (ignored for inference); for ``pretrain`` without tokens, the compute-optimal 20 tokens per parameter are
+    assumed. Multi-GPU jobs shard weights, gradients, optimizer states and KV cache evenly; activations and
+    overhead are per GPU.
+    """
+    spec = job_spec(**kwargs)
+    return estimate_spec(spec)
+
+
+def estimate_spec(spec: JobSpec) -> JobEstimate:
+    """Run the stages over a validated job spec."""
+    shape = model_shape(spec.params, spec.model, spec.family)
+    notes: list[Note] = []
+    if spec.dtype == "bf16" and is_gpu(spec.accelerator) and not spec.accelerator.bf16_supported:
+        notes.append(
+            Note(
+                "{} has no bf16: fp16 mixed precision is assumed (same memory and speed)",
+                (spec.accelerator.id,),
+            )
+        )
+    memory, trainable, mem_notes = memory_stage(spec, shape)
+    notes += mem_notes
+    shape_note = _shape_note(shape)
+    if shape_note:
+        notes.append(shape_note)
+    cap, cap_notes = capacity_stage(spec, memory)
+    notes += cap_notes
+    comp, comp_notes = compute_stage(spec, shape)
+    notes += comp_notes
+    cost, cost_notes = cost_stage(spec, comp)
+    notes += cost_notes
+    serving = None
+    if not spec.training:
+        serving = estimate_serving(
+            params=spec.params,
+            target=spec.accelerator,
+            model=spec.model,
+            family=spec.family,
+            dtype=spec.dtype,
+            gpus=spec.gpus,
+            input_tokens=spec.input_tokens,
+            output_tokens=spec.output_tokens,
+            concurrency=spec.concurrency,
+            runtime=spec.runtime,
+        )
+    numbers = [memory.total, comp.flops, comp.gpu_hours, cost]
+    if any(x is not None and not math.isfinite(x) for x in numbers):
+        raise EstimateError("The job is too large to estimate (a figure overflows); check the sizes")
+    model = spec.model
+    return JobEstimate(
+        params=spec.params,
+        strategy=spec.strategy,
+        tokens=comp.tokens if spec.training else None,
+        accelerator=spec.accelerator.id,
+        gpus=spec.gpus,
+        dtype=spec.dtype,
+        seq_len=spec.seq_len,
+        batch=spec.batch,
+        flops=comp.flops,
+        gpu_hours=comp.gpu_hours,
+        wall_clock_hours=comp.wall_clock_hours,
+        cost_usd=cost,
+        memory=memory,
+        gpus_needed=cap.gpus_needed,
+        fits=cap.fits,
+        notes=tuple(notes),
+        model_id=spec.model_id if spec.model_id is not None else (model.id if model is not None else None),
+        family=shape.family,
+        mfu=comp.mfu,
+        trainable_params=trainable,
+        usable_gb_per_gpu=cap.usable_gb,
+        per_gpu_gb=cap.per_gpu_gb,
+        shape=shape,
+        optimizer=spec.optimizer if spec.training else None,
+        offload=spec.offload,
+        stack=spec.stack,
+        lora_rank=(spec.lora_rank or LORA_RANK)
+        if spec.strategy in ADAPTERS and spec.lora_fraction is None
+        else None,
+        serving=serving,
+    )
+
+
+def _largest(fits, limit: int) -> int:
+    """The largest n in [1, limit] with fits(n), for a monotone predicate (0 when not even 1 fits)."""
     if not fits(1):
         return 0
     lo, hi = 1, 2
@@ -1013,3 +1716,212 @@ def max_batch(
         else:
             hi = mid
     return lo
+
+
+def max_batch(
+    *,
+    params: float,
+    strategy: str,
+    accelerator: Accelerator,
+    seq_len: int,
+    gpus: int = 1,
+    limit: int = 1 << 16,
+    **kwargs,
+) -> int:
+    """The largest micro-batch that fits on ``gpus`` of the accelerator (0 when not even one sample does)."""
+    base = job_spec(
+        params=params, strategy=strategy, accelerator=accelerator, gpus=gpus, seq_len=seq_len, **kwargs
+    )
+    return _largest(lambda b: estimate_spec(replace(base, batch=b)).fits, limit)
+
+
+def max_seq_len(
+    *,
+    params: float,
+    strategy: str,
+    accelerator: Accelerator,
+    batch: int = 1,
+    gpus: int = 1,
+    limit: int = 1 << 24,
+    **kwargs,
+) -> int:
+    """The longest sequence that trains (or is served) at ``batch`` on ``gpus`` of the accelerator (0: none)."""
+    base = job_spec(
+        params=params, strategy=strategy, accelerator=accelerator, gpus=gpus, batch=batch, **kwargs
+    )
+    return _largest(lambda s: estimate_spec(replace(base, seq_len=s)).fits, limit)
+
+
+# --- serving ---------------------------------------------------------------------------------------------------
+
+
+def _weight_bytes(params: float, dtype: str, runtime: str) -> float:
+    bits = QUANT_BITS[runtime].get(dtype)
+    return params * (bits / 8 if bits is not None else DTYPE_BYTES[dtype])
+
+
+def estimate_serving(
+    *,
+    params: float,
+    target: Accelerator | ServingTarget,
+    model: Model | None = None,
+    family: str | None = None,
+    dtype: str = "bf16",
+    gpus: int = 1,
+    input_tokens: int = SERVE_INPUT_TOKENS,
+    output_tokens: int = SERVE_OUTPUT_TOKENS,
+    concurrency: int = SERVE_CONCURRENCY,
+    runtime: str | None = None,
+) -> Serving:
+    """Speed and cost of serving a model on a GPU (an Accelerator) or a CPU / edge device (a ServingTarget).
+
+    Decoding is bound by memory bandwidth: each step reads the weights once (the active experts' at one
+    sequence) and each sequence's KV cache, at DECODE_BANDWIDTH_EFFICIENCY, plus a per-layer cost of the
+    runtime; prefill is bound by compute (2·N FLOPs per input token); how many sequences run together is
+    bound by the memory left for the KV cache. Cost is per million generated tokens, the prefill included.
+    """
+    params = _positive("params", params)
+    dtype = normalize_dtype(dtype)
+    gpus = int(_positive("gpus", gpus, integer=True))
+    input_tokens = int(_positive("input_tokens", input_tokens, integer=True))
+    output_tokens = int(_positive("output_tokens", output_tokens, integer=True))
+    concurrency = int(_positive("concurrency", concurrency, integer=True))
+    on_gpu = is_gpu(target)
+    shape = model_shape(params, model, family)
+    if runtime is None:  # vLLM serves decoders; encoders and encoder-decoders run in transformers
+        runtime = "llama.cpp" if not on_gpu else "vllm" if shape.family == "decoder-only" else "transformers"
+    runtime = normalize_runtime(runtime)
+    notes: list[Note] = []
+    target_id = getattr(target, "id", "device")
+    if on_gpu:
+        bandwidth = (target.bandwidth_gbps or 0.0) * gpus  # type: ignore[union-attr]
+        peak = (target.bf16_tflops or 0.0) * 1e12 * gpus * PREFILL_MFU  # type: ignore[union-attr]
+        memory_gb = usable_memory_gb(target) * gpus  # type: ignore[arg-type]
+        overhead = FRAMEWORK_OVERHEAD_GB * gpus
+        price = target.usd_per_hour * gpus if target.usd_per_hour is not None else None  # type: ignore[union-attr]
+    else:
+        assumed_bw = CPU_BANDWIDTH_GBPS if target_id == "cpu" else EDGE_BANDWIDTH_GBPS
+        bandwidth = getattr(target, "bandwidth_gbps", None) or assumed_bw
+        if getattr(target, "bandwidth_gbps", None) is None:
+            notes.append(
+                Note(
+                    "{}: {:g} GB/s memory bandwidth assumed (no figure in the catalog)",
+                    (target_id, bandwidth),
+                )
+            )
+        peak = CPU_PREFILL_TFLOPS * 1e12 if target_id == "cpu" else 0.0
+        memory_gb = target.memory_gb
+        overhead = 0.0
+        price = None
+    active = params
+    if model is not None and model.active_params_b is not None and model.params_b > 0:
+        active = params * model.active_params_b / model.params_b
+    weights = _weight_bytes(params, dtype, runtime)
+    kv_token = _kv_bytes_per_token(shape, dtype)
+    context = input_tokens + output_tokens
+    act = _layer_activation_bytes(shape, input_tokens, 1, _activation_scale(dtype), True, dropout=False)
+    room = memory_gb * GB - weights - overhead * GB - act
+    if kv_token > 0:
+        max_conc = max(0, int(room // (kv_token * context))) if room > 0 else 0
+        max_conc = min(max_conc, int(LIMITS["concurrency"]))
+    else:
+        max_conc = int(LIMITS["concurrency"]) if room > 0 else 0
+    notes.append(
+        Note(
+            "Serving with {} ({}): weights {:.2f} GB, KV cache {:.3g} MB per token, {:,} tokens per sequence ({:,} in, "
+            "{:,} out)",
+            (runtime, dtype, weights / GB, kv_token / 1e6, context, input_tokens, output_tokens),
+        )
+    )
+    if max_conc == 0:
+        notes.append(
+            Note("The weights do not fit in {:.1f} GB on {}: no serving speed", (memory_gb, target_id))
+        )
+        return Serving(
+            runtime,
+            dtype,
+            input_tokens,
+            output_tokens,
+            concurrency,
+            None,
+            None,
+            None,
+            0,
+            None,
+            None,
+            tuple(notes),
+        )
+    conc = min(concurrency, max_conc)
+    if conc < concurrency:
+        notes.append(Note("Only {:,} sequences fit in the KV cache: speeds at {:,}", (max_conc, conc)))
+    # a decoding step runs the decoder: all of a decoder-only model, the decoder stack of an encoder-decoder
+    layers = shape.layers
+    step_params = active / shape.stacks
+    per_layer = LAYER_OVERHEAD_S[runtime]
+    read_active = _weight_bytes(min(params / shape.stacks, step_params * conc), dtype, runtime)
+    step_mem = (read_active + conc * kv_token * (input_tokens + output_tokens / 2)) / (
+        bandwidth * 1e9 * DECODE_BANDWIDTH_EFFICIENCY
+    )
+    if runtime == "transformers" and dtype in ("int4", "int8"):
+        per_layer += BNB_LAYER_OVERHEAD_S  # bitsandbytes' quantised matmuls launch more kernels
+        notes.append(
+            Note("bitsandbytes {} layers: +{:.2g} ms per layer per step", (dtype, BNB_LAYER_OVERHEAD_S * 1e3))
+        )
+    step_compute = (2 * step_params * conc / peak) if peak > 0 else 0.0
+    step = max(step_mem, step_compute) + layers * per_layer
+    decode = 1 / step
+    notes.append(
+        Note(
+            "Decode: bytes read per step / ({:g} GB/s × {:g}) + {} layers × {:.2g} ms ({} per-layer cost; sources in "
+            "docs/estimates.md)",
+            (bandwidth, DECODE_BANDWIDTH_EFFICIENCY, layers, per_layer * 1e3, runtime),
+        )
+    )
+    if peak > 0:
+        encoder_params = active / shape.stacks if shape.family == "encoder-decoder" else active
+        prefill_flops = (
+            2 * encoder_params + 4 * layers * shape.hidden * input_tokens / 2
+        )  # + attention over the prompt
+        # one request's prompt in one pass (the encoder's, for an encoder-decoder): compute plus launch costs
+        pass_s = input_tokens * prefill_flops / peak + shape.layers * shape.stacks * per_layer
+        prefill = input_tokens / pass_s
+        ttft = pass_s + step
+        notes.append(
+            Note("Prefill: 2·N FLOPs per input token at {:g} of peak (compute-bound)", (PREFILL_MFU,))
+        )
+    else:
+        prefill = ttft = None
+        notes.append(
+            Note(
+                "No compute figure for {}: prefill speed and time to first token not estimated", (target_id,)
+            )
+        )
+    usd = usd_in = None
+    if price is not None and prefill:
+        usd_in = price / 3600 / prefill * 1e6
+    if price is not None:
+        busy = ((input_tokens / prefill) if prefill else 0.0) + output_tokens * step / conc
+        usd = price / 3600 * busy / output_tokens * 1e6
+        notes.append(
+            Note(
+                "Cost: ${:g} per hour over {:,} concurrent sequences, per million generated tokens, prefill included",
+                (price, conc),
+            )
+        )
+    elif on_gpu:
+        notes.append(Note("No price for {} in the catalog: serving cost not estimated", (target_id,)))
+    return Serving(
+        runtime,
+        dtype,
+        input_tokens,
+        output_tokens,
+        conc,
+        decode,
+        prefill,
+        ttft,
+        max_conc,
+        usd,
+        decode * conc,
+        tuple(notes),
+        usd_in,
+    )

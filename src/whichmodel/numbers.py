@@ -15,7 +15,10 @@ def parse_number(text: str | int | float) -> float:
     if isinstance(text, bool):
         raise ValueError(f"{text!r} is not a number")
     if isinstance(text, int | float):
-        value = float(text)
+        try:
+            value = float(text)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ValueError(f"{str(text)[:20]}… ({len(str(text)):,} digits) is too large") from None
     else:
         match = _NUMBER.match(str(text).replace(",", "").replace("_", ""))
         if not match:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.numbers import parse_number
-from whichmodel.scope import DEFAULTS, ScopeInput
+from whichmodel.scope import DEFAULTS, ScopeInput, default_languages
 
 
 class Invalid(ValueError):
@@ -60,7 +60,14 @@ class Question:
     parse: Callable[[str, Context], Any]  # text -> value, or raise Invalid
     applies: Callable[[Context], bool] = lambda ctx: True
     skipped_because: str = ""  # why it is not asked when it does not apply
-    choices: Callable[[Context], list[Choice]] | None = None
+    choices: Callable[[Context], list[Choice]] | None = None  # the numbered list the line prompt shows
+    tty_hint: str = ""  # the hint where a terminal offers choices itself (Tab, a list); else ``hint``
+    # How a terminal asks it: "text" (typed, checked as you type) or "select" (one of ``options``, arrow keys,
+    # type to filter). ``completions`` are the words Tab completes (``multiple``: a comma-separated list).
+    kind: str = "text"
+    options: Callable[[Context], list[Choice]] | None = None
+    completions: Callable[[Context], list[Choice]] | None = None
+    multiple: bool = False
 
     def hint_text(self, ctx: Context) -> str:
         return self.hint(ctx) if callable(self.hint) else self.hint
@@ -265,12 +272,9 @@ def _task_ids(ctx: Context) -> set[str]:
 
 
 def _languages_default(ctx: Context) -> str:
-    tasks = _task_ids(ctx)
-    if "translation" in tasks:
-        return "multi"
-    if "code-generation" in tasks:
-        return "en, code"
-    return str(DEFAULTS["languages"][0])
+    """The languages `advise` assumes for these tasks (one source: :func:`whichmodel.scope.default_languages`)."""
+    tasks = list(dict.fromkeys(ctx.catalog.task(t).id for t in ctx.answers.get("tasks") or []))
+    return ", ".join(default_languages(tasks)[0])
 
 
 def parse_languages(text: str, ctx: Context) -> list[str]:
@@ -330,7 +334,7 @@ def parse_serve(text: str, ctx: Context) -> str:
     t = text.strip().lower()
     aliases = {"phone": "edge", "laptop": "edge", "mobile": "edge", "device": "edge", "server": "cpu"}
     t = aliases.get(t, t)
-    if t in ctx.catalog.serving:
+    if t in ctx.catalog.serving or t == AUTO:
         return t
     if t in ("gpu", "cloud", "gpus"):
         raise Invalid(f"name the GPU, e.g. {', '.join(list(ctx.catalog.accelerators)[:4])}")
@@ -396,7 +400,113 @@ def _gpu_default(ctx: Context) -> str:
     return str(DEFAULTS["gpu"])
 
 
+# -- what a terminal offers: choice lists and Tab completions -------------------------------------------
+
+
+def task_words(ctx: Context) -> list[Choice]:
+    """Every task id and alias, each with what it means (Tab completes them)."""
+    out: dict[str, Choice] = {}
+    for t in ctx.catalog.tasks.values():
+        for name in (t.id, *t.aliases):
+            out.setdefault(name.lower(), Choice(name.lower(), t.id if name != t.id else t.description))
+    return list(out.values())
+
+
+def language_words(ctx: Context) -> list[Choice]:
+    """Language codes and names (a name completes to its code), plus code and multi."""
+    out: dict[str, Choice] = {"en": Choice("en", "english")}
+    for name, code in LANGUAGE_NAMES.items():
+        out.setdefault(code, Choice(code, name))
+    return list(out.values())
+
+
+def domain_options(ctx: Context) -> list[Choice]:
+    return [Choice(GENERAL, "no specialised domain"), *(Choice(d, "") for d in known_domains(ctx))]
+
+
+def gpu_options(ctx: Context) -> list[Choice]:
+    return [Choice(a.id, f"{a.name} · {a.memory_gb:g} GB") for a in ctx.catalog.accelerators.values()]
+
+
+AUTO = "auto"  # where it runs: this machine, detected when the advice runs (see whichmodel.hardware)
+
+
+def serve_options(ctx: Context) -> list[Choice]:
+    places = [Choice(s.id, s.name) for s in ctx.catalog.serving.values()]
+    here = Choice(AUTO, "this machine: its GPU (nvidia-smi), Apple Silicon or CPU, detected")
+    return [*places, here, *gpu_options(ctx)]
+
+
+LICENSE_MEANING = {
+    "any": "every licence (its terms are shown)",
+    "open": "OSI-approved licences only",
+    "commercial": "commercial use, no user cap or use restriction",
+}
+
+
+def license_options(ctx: Context) -> list[Choice]:
+    return [Choice(x, LICENSE_MEANING[x]) for x in LICENSES]
+
+
+def complete(q: Question, text: str, ctx: Context) -> list[Choice]:
+    """What Tab offers for ``text`` (for a list: its last item): prefix matches first, then close spellings."""
+    if q.completions is None:
+        return []
+    head, sep, last = text.rpartition(",") if q.multiple else ("", "", text)
+    del head, sep
+    word = _norm(last)
+    words = q.completions(ctx)
+    hits = [c for c in words if c.key.startswith(word) or _norm(c.description).startswith(word)]
+    if not hits and word:
+        names = {_norm(c.description): c for c in reversed(words) if c.description} | {
+            c.key: c for c in words
+        }
+        close = difflib.get_close_matches(word, list(names), n=4, cutoff=0.6)
+        hits = list(dict.fromkeys(names[name] for name in close))
+    return hits
+
+
+BACK = "<"  # typed at a question: go back to the previous one
+
+
+def check(q: Question, text: str, ctx: Context) -> str | None:
+    """Why ``text`` is not (yet) an answer to ``q``, for a terminal that checks as you type; None when fine.
+
+    Empty text (the default), ``done`` and ``<`` (back) are always fine. A near miss names the fix."""
+    t = text.strip()
+    if not t or is_done(t) or t == BACK:
+        return None
+    try:
+        answer(q, t, ctx)
+    except Invalid as exc:
+        if exc.suggestion is not None:
+            return f"{errors_sentence(exc.message)} Did you mean {exc.label}? (Tab completes)"
+        return errors_sentence(exc.message)
+    return None
+
+
+def errors_sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
+
+
+def plan(ctx: Context) -> tuple[int, int]:
+    """How many questions the answers so far (defaults for the rest) lead to, and the most there can be."""
+    trial = Context(ctx.catalog, dict(ctx.answers))
+    asked = 0
+    for q in QUESTIONS:
+        if not q.applies(trial):
+            continue
+        asked += 1
+        if q.id not in trial.answers:
+            trial.answers[q.id] = answer(q, "", trial)
+    return asked, len(QUESTIONS)
+
+
 # -- the questions ----------------------------------------------------------------------------------------
+# To add a question (for a new scope field, e.g. labels or prefer): append a Question whose ``id`` is the
+# scope field; ``parse`` turns the typed text into the field's value; ``kind``/``options``/``completions``
+# say how a terminal offers it. The line prompt, the terminal prompt, the review and --save follow the list.
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
@@ -410,6 +520,9 @@ QUESTIONS: tuple[Question, ...] = (
         default=_task_default,
         parse=parse_tasks,
         choices=task_choices,
+        tty_hint="A task id or an alias (ner, qa, sentiment, chatbot, ...); several separated by commas.",
+        completions=task_words,
+        multiple=True,
     ),
     Question(
         id="languages",
@@ -420,6 +533,8 @@ QUESTIONS: tuple[Question, ...] = (
         "or 'multi' for many.",
         default=_languages_default,
         parse=parse_languages,
+        completions=language_words,
+        multiple=True,
     ),
     Question(
         id="domain",
@@ -431,6 +546,8 @@ QUESTIONS: tuple[Question, ...] = (
         parse=parse_domain,
         applies=lambda ctx: bool(known_domains(ctx)),
         skipped_because="no catalog model specialises in a domain",
+        kind="select",
+        options=domain_options,
     ),
     Question(
         id="examples",
@@ -467,9 +584,13 @@ QUESTIONS: tuple[Question, ...] = (
         text="Where will it run?",
         why="Where it runs bounds the model's size: a CPU server or a phone holds far less than a "
         "data-centre GPU.",
-        hint=lambda ctx: f"cpu, edge (a phone or small laptop), or a GPU: {accelerator_ids(ctx)}.",
+        hint=lambda ctx: (
+            f"cpu, edge (a phone or small laptop), auto (this machine), or a GPU: {accelerator_ids(ctx)}."
+        ),
         default=_serve_default,
         parse=parse_serve,
+        kind="select",
+        options=serve_options,
     ),
     Question(
         id="license",
@@ -480,6 +601,8 @@ QUESTIONS: tuple[Question, ...] = (
         "commercial (commercial use with no user cap or use restriction).",
         default=lambda ctx: str(DEFAULTS["license"]),
         parse=parse_license,
+        kind="select",
+        options=license_options,
     ),
     Question(
         id="gpu_hours",
@@ -488,7 +611,7 @@ QUESTIONS: tuple[Question, ...] = (
         why="The budget decides how to adapt the model: use it as it is, LoRA, full fine-tuning or, "
         "rarely, training from scratch.",
         hint="GPU-hours: 10, 500, 20k; 0 if you will not train (use or prompt a model as it is).",
-        default=lambda ctx: "0",
+        default=lambda ctx: f"{DEFAULTS['gpu_hours']:g}",
         parse=lambda text, ctx: _number(text, "gpu_hours", whole=False),
     ),
     Question(
@@ -501,6 +624,8 @@ QUESTIONS: tuple[Question, ...] = (
         parse=parse_gpu,
         applies=has_budget,
         skipped_because="no training budget",
+        kind="select",
+        options=gpu_options,
     ),
     Question(
         id="gpus",
@@ -537,6 +662,17 @@ def show_value(value: Any) -> str:
         return f"{int(value):,}"
     if isinstance(value, int):
         return f"{value:,}"
+    return str(value)
+
+
+def as_text(value: Any) -> str:
+    """An answer as text its question parses back to the same value (for a default when going back)."""
+    if value is None:
+        return GENERAL
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
 
 

@@ -243,6 +243,7 @@ class Candidate:
     curated: bool = True  # False for Hub discoveries the catalog does not hold
     notes: list[str] = field(default_factory=list)
     quality: dict[str, Any] | None = None  # set by the quality rule: the contract's `quality` object
+    serve_usd_per_million: float | None = None  # the estimator's serving $ per million tokens, when known
 
 
 def _fmt_b(params_b: float) -> str:
@@ -737,12 +738,18 @@ def training_cost(ctx: Context, c: Candidate) -> Outcome:
     )
 
 
-def _monthly_usd(ctx: Context, c: Candidate) -> float | None:
-    """Monthly serving dollars from the estimator's serving figures, when it provides them (None-safe)."""
-    per_million = getattr(c, "serve_usd_per_million", None)
-    if per_million is None or not ctx.scope.daily_tokens:
+DAYS_PER_MONTH = 30
+
+
+def monthly_usd(daily_tokens: int | None, per_million: float | None) -> float | None:
+    """Monthly serving dollars at a daily traffic, from the estimator's $ per million tokens (None-safe)."""
+    if per_million is None or not daily_tokens:
         return None
-    return per_million * ctx.scope.daily_tokens * 30 / 1e6
+    return per_million * daily_tokens * DAYS_PER_MONTH / 1e6
+
+
+def _monthly_usd(ctx: Context, c: Candidate) -> float | None:
+    return monthly_usd(ctx.scope.daily_tokens, c.serve_usd_per_million)
 
 
 def serving_cost(ctx: Context, c: Candidate) -> Outcome:

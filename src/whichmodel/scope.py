@@ -31,6 +31,24 @@ DEFAULTS: dict[str, Any] = {
     "top": 5,
     "prefer": "balanced",
 }
+# Languages assumed when none are given, by task id (an assumption, listed in ``assumed``): one source for
+# `advise` and the interview. Code generation reads English prompts and writes code; a translation needs two
+# languages, and "multi" stands for a pair not named yet. Other tasks: DEFAULTS["languages"].
+TASK_LANGUAGES: dict[str, list[str]] = {"translation": ["multi"], "code-generation": ["en", "code"]}
+LANGUAGES_WHY: dict[str, str] = {
+    "translation": "no language given; translation needs two, so many ('multi') assumed",
+    "code-generation": "no language given; English prompts and programming languages assumed",
+}
+
+
+def default_languages(task_ids: list[str]) -> tuple[list[str], str]:
+    """The languages assumed for these tasks when none are given, and why (the first task with a rule wins)."""
+    for tid in task_ids:
+        if tid in TASK_LANGUAGES:
+            return list(TASK_LANGUAGES[tid]), LANGUAGES_WHY[tid]
+    return list(DEFAULTS["languages"]), WHY["languages"]
+
+
 WHY: dict[str, str] = {
     "languages": "no language given; English assumed",
     "examples": "no labelled examples given; none assumed",
@@ -350,8 +368,11 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
 
     for key, default in DEFAULTS.items():
         if values.get(key) is None:
+            why = WHY[key]
+            if key == "languages":
+                default, why = default_languages(tasks)
             values[key] = default
-            assumed.append(Assumed.model_construct(field=key, value=default, why=WHY[key]))
+            assumed.append(Assumed.model_construct(field=key, value=default, why=why))
 
     src = _codes(values.pop("source_languages", None) or [], "source_languages", natural=True)
     tgt = _codes(values.pop("target_languages", None) or [], "target_languages", natural=True)

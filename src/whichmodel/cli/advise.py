@@ -31,7 +31,7 @@ from whichmodel.cli.scopeargs import (
     flags_dict,
 )
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "html")
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 
 def output_format(json_: bool, fmt: str | None) -> str:
     if fmt is not None and fmt.lower() not in FORMATS:
-        raise errors.usage(f"--format: unknown format {fmt!r}", "Use table, json or markdown")
+        raise errors.usage(f"--format: unknown format {fmt!r}", "Use table, json, markdown or html")
     if json_ and fmt is not None and fmt.lower() != "json":
         raise errors.usage("--json and --format disagree", "Use one of them")
     return "json" if json_ else (fmt or "table").lower()
@@ -103,27 +103,18 @@ def advise(
     the_scope = build_scope(cat, scope, flags)
     extra = discover_models(the_scope, cat) if discover else []
     advice = run_advice(the_scope, cat, extra=extra)
-    show(advice, kind, explain)
+    show(advice, kind, explain, cat, extra)
 
 
 DISCOVER_LIMIT = 20
 
 
 def load_snapshot():  # -> Snapshot | None
-    """The Hub snapshot when one exists (its module is imported only then); warnings go to stderr."""
-    from whichmodel.paths import cache_dir
-
-    try:
-        path = cache_dir() / "hub-snapshot.json"
-    except RuntimeError as exc:  # '~' in WHICHMODEL_CACHE_DIR and no home directory to expand it to
-        output.note(f"Warning: the Hub snapshot's folder is unknown ({exc}); advising without it.")
-        return None
-    if not path.is_file():
-        return None
-    from whichmodel.hub_snapshot import read_snapshot
+    """The Hub snapshot when one exists; warnings go to stderr."""
+    from whichmodel.inputs import load_snapshot as read
 
     warnings: list[str] = []
-    snapshot = read_snapshot(path, warnings)
+    snapshot = read(warnings)
     for w in warnings:
         output.note(f"Warning: {w}")
     return snapshot
@@ -131,6 +122,7 @@ def load_snapshot():  # -> Snapshot | None
 
 def discover_models(the_scope, cat) -> list:  # -> list[Model]
     """Hub candidates for the scope's tasks that the catalog lacks (uncurated)."""
+    from whichmodel.cli.hub import spinner
     from whichmodel.discovered import to_model
     from whichmodel.hub.discover import discover, pipeline_tag_for
     from whichmodel.hub.settings import HubError
@@ -144,7 +136,8 @@ def discover_models(the_scope, cat) -> list:  # -> list[Model]
         if tag is None:
             continue
         try:
-            found = discover(tag, limit=DISCOVER_LIMIT)
+            with spinner(f"Searching the Hub for {tag} models ..."):
+                found = discover(tag, limit=DISCOVER_LIMIT)
         except HubError as exc:
             raise errors.runtime(
                 f"--discover: {exc.message}", exc.hint or "Run without --discover to use the catalog alone"
@@ -175,14 +168,22 @@ def run_advice(the_scope, cat, extra=()):  # -> Advice
     return engine_advise(the_scope, cat, snapshot=load_snapshot(), now=datetime.now(UTC), extra=extra)
 
 
-def show(advice, kind: str, explain: bool) -> None:
+def show(advice, kind: str, explain: bool, cat=None, extra=()) -> None:
     if kind == "json":
         output.emit_json(advice.to_json())
     elif kind == "markdown":
         from whichmodel.cli.render_advice import markdown
 
         print(markdown(advice), end="")
+    elif kind == "html":  # a self-contained report with the quality-against-cost chart (cli/render_html.py)
+        from whichmodel.cli.render_html import report
+
+        print(report(advice, cat if cat is not None else load(), extra), end="")
     else:
         from whichmodel.cli.render_advice import render
 
         render(advice, explain=explain)
+        if explain:  # what would change the answer, and quality against cost (cli/chart.py)
+            from whichmodel.cli.chart import explain_extras
+
+            explain_extras(advice, cat if cat is not None else load(), extra)

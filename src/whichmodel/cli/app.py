@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "architectures": ("architectures", "command"),
     "schema": ("schema", "command"),
     "rules": ("rules", "command"),
+    "recipe": ("recipe", "command"),
 }
 
 
@@ -64,9 +65,11 @@ def make_app(names: list[str] | None = None) -> typer.Typer:
 
 def build_command(argv: list[str] | None = None):  # -> click.Command
     """The click command for a run: only the invoked command's module is loaded when it is known."""
+    from whichmodel.cli.helpdoc import teach
+
     first = next((a for a in argv or [] if not a.startswith("-")), None)
     names = [first] if first in COMMANDS else None
-    return typer.main.get_command(make_app(names))
+    return teach(typer.main.get_command(make_app(names)))
 
 
 def __getattr__(name: str):

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from whichmodel.catalog import CatalogError, load_catalog
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_model, resolve_task
 
 app = typer.Typer(help="Browse and validate the model catalog.", no_args_is_help=True)
@@ -23,10 +23,17 @@ def entry_json(model) -> dict:
 def list_models(
     family: Annotated[
         str | None,
-        typer.Option(metavar="FAMILY", help="Only this family: encoder-only, decoder-only, encoder-decoder."),
+        typer.Option(
+            metavar="FAMILY",
+            help="Only this family: encoder-only, decoder-only, encoder-decoder.",
+            autocompletion=complete.families,
+        ),
     ] = None,
     task: Annotated[
-        str | None, typer.Option(metavar="TASK", help="Only models for this task (id or alias).")
+        str | None,
+        typer.Option(
+            metavar="TASK", help="Only models for this task (id or alias).", autocompletion=complete.tasks
+        ),
     ] = None,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
@@ -100,7 +107,12 @@ def _render_list(models: list) -> None:
 @app.command("show")
 def show(
     model: Annotated[
-        str, typer.Argument(metavar="MODEL", help="Catalog id or Hugging Face hub id (case-insensitive).")
+        str,
+        typer.Argument(
+            metavar="MODEL",
+            help="Catalog id or Hugging Face hub id (case-insensitive).",
+            autocompletion=complete.models,
+        ),
     ],
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,

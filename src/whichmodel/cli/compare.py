@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, load, resolve_model
 from whichmodel.cli.scopeargs import (
     DomainOpt,
@@ -33,7 +33,12 @@ def register(app: typer.Typer) -> None:
 def compare(
     models: Annotated[
         list[str],
-        typer.Argument(help="Two or more catalog ids or hub ids.", show_default=False, metavar="MODEL"),
+        typer.Argument(
+            help="Two or more catalog ids or hub ids.",
+            show_default=False,
+            metavar="MODEL",
+            autocompletion=complete.models,
+        ),
     ],
     task: TaskOpt = None,
     language: LanguageOpt = None,
@@ -100,15 +105,10 @@ def compare(
     from rich import box
     from rich.table import Table
 
-    table = Table(
-        title="Comparison", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
-    )
-    table.add_column("", style="bold", no_wrap=True)
-    for m in picked:
-        table.add_column(m.id, overflow="fold")
+    lines: list[tuple[str, list[str]]] = []
 
     def row(label: str, fn) -> None:
-        table.add_row(label, *[fn(m) for m in picked])
+        lines.append((label, [str(fn(m)) for m in picked]))
 
     def rec_of(m):
         return by_id.get(m.id)
@@ -149,4 +149,48 @@ def compare(
             else rejected[m.id].reason
         ),
     )
-    output.console().print(table)
+    con = output.console()
+    for part, chunk in enumerate(_side_by_side(con.width, lines, [m.id for m in picked])):
+        table = Table(
+            title="Comparison" if part == 0 else None,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            show_edge=False,
+        )
+        table.add_column("", style="bold", no_wrap=True)
+        for i, width in chunk:
+            table.add_column(picked[i].id, overflow="fold", width=width)
+        for label, cells in lines:
+            table.add_row(label, *[cells[i] for i, _ in chunk])
+        if part:
+            con.print()
+        con.print(table)
+    from whichmodel.cli.chart import show as show_chart  # quality against cost for the viable models
+    from whichmodel.tradeoff import build as build_chart
+
+    con.print()
+    show_chart(build_chart(advice), con, digits="the models ranked by score")
+
+
+CELL_CAP = 24  # a comparison cell wider than this wraps (at word breaks) to leave room for more models
+
+
+def _side_by_side(
+    width: int, lines: list[tuple[str, list[str]]], ids: list[str]
+) -> list[list[tuple[int, int]]]:
+    """Models in groups that fit the terminal side by side, each column as wide as its id at least (an id is
+    never split): [(model index, column width), ...] per table."""
+    label = max(len(label) for label, _ in lines)
+    room = max(width - label, 1)
+    groups: list[list[tuple[int, int]]] = [[]]
+    used = 0
+    for i, mid in enumerate(ids):
+        natural = max((len(x) for _, cells in lines for x in cells[i].splitlines()), default=1)
+        w = max(len(mid), min(natural, CELL_CAP))
+        if groups[-1] and used + w + 2 > room:
+            groups.append([])
+            used = 0
+        groups[-1].append((i, w))
+        used += w + 2
+    return groups

@@ -11,38 +11,37 @@ import re
 import sys
 from collections.abc import Sequence
 
-USAGE = 2
-RUNTIME = 1
+from whichmodel.errors import (
+    RUNTIME,
+    USAGE,
+    RuntimeProblem,
+    UsageError,
+    WhichmodelError,
+    sentence,
+    unknown_name,
+)
+
+__all__ = ["RUNTIME", "USAGE", "CliError", "sentence", "unknown_name"]
 
 
 class Interrupted(Exception):
     """The user pressed Ctrl-C or closed the input at a prompt."""
 
 
-class CliError(Exception):
-    def __init__(self, message: str, hint: str = "", code: int = USAGE, details: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-        self.code = code
-        self.details = list(details)
+# Every error the CLI reports is a whichmodel.errors.WhichmodelError (the Python API raises the same ones).
+CliError = WhichmodelError
 
 
-def usage(message: str, hint: str = "") -> CliError:
-    return CliError(message, hint, USAGE)
+def usage(message: str, hint: str = "") -> WhichmodelError:
+    return UsageError(message, hint)
 
 
-def runtime(message: str, hint: str = "", details: Sequence[str] = ()) -> CliError:
-    return CliError(message, hint, RUNTIME, details)
+def runtime(message: str, hint: str = "", details: Sequence[str] = ()) -> WhichmodelError:
+    return RuntimeProblem(message, hint, details=details)
 
 
 def debug() -> bool:
     return os.environ.get("WHICHMODEL_DEBUG", "") not in ("", "0", "false", "no")
-
-
-def sentence(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 MAX_ECHO = 60
@@ -60,22 +59,23 @@ def shorten_quoted(text: str) -> str:
     return _LONG_QUOTE.sub(cut, text)
 
 
-def report(err: CliError) -> None:
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line without control or bidi characters: what an error quotes back (a file name, a value, a
+    Hub answer) cannot drive the terminal. Escapes are shown as ``\\x1b``."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], str(text).replace("\n", " ").replace("\t", " "))
+
+
+def report(err: WhichmodelError) -> None:
     for line in err.details:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(printable(line) + "\n")
     msg = sentence(err.message)
     if err.hint:
         msg += " " + sentence(err.hint)
-    sys.stderr.write(f"Error: {shorten_quoted(msg)}\n")
+    sys.stderr.write(f"Error: {printable(shorten_quoted(msg))}\n")
 
 
 def report_text(message: str, hint: str = "") -> None:
     report(CliError(message, hint))
-
-
-def unknown_name(kind: str, name: str, matches: Sequence[str], listing: str) -> CliError:
-    """Exit 2 for an unknown model/task/accelerator, naming the closest matches."""
-    if matches:
-        close = ", ".join(repr(m) for m in matches)
-        return usage(f"Unknown {kind} {name!r}; closest: {close}", f"Run `{listing}` to see them all")
-    return usage(f"Unknown {kind} {name!r}", f"Run `{listing}` to see them all")

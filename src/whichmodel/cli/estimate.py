@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-import math
 import textwrap
 from typing import Annotated
 
 import typer
 
 from whichmodel import estimator
-from whichmodel.cli import errors, output
-from whichmodel.cli.common import CatalogOpt, JsonOpt, load, number, resolve_accelerator, resolve_model
+from whichmodel.cli import complete, output
+from whichmodel.cli.common import CatalogOpt, JsonOpt, load
+from whichmodel.inputs import DEFAULT_GPU
 from whichmodel.numbers import human
 
-DEFAULT_GPU = "a100-80gb"
-TRAIN_SEQ_LEN = 512
-TRAIN_BATCH = 8
-INFER_SEQ_LEN = 2048
-INFER_BATCH = 1
-
-_NUM_HINT = "Numbers may be written 7B, 1.4T, 300M, 50k or 2e9"
-
+TRAIN_SEQ_LEN = estimator.DEFAULTS.seq_len  # one set of defaults with advise (estimator.DEFAULTS)
+TRAIN_BATCH = estimator.DEFAULTS.micro_batch
 
 def register(app: typer.Typer) -> None:
     app.command("estimate")(estimate)
-
-
-def _whole(flag: str, text: str | None) -> int | None:
-    value = number(flag, text, positive=True)
-    if value is None:
-        return None
-    if value != math.floor(value):
-        raise errors.usage(f"{flag}: {text!r} must be a whole number", _NUM_HINT)
-    return int(value)
 
 
 def estimate(
@@ -42,6 +27,7 @@ def estimate(
             help="Catalog id or Hugging Face hub id (or give --params).",
             show_default=False,
             metavar="MODEL",
+            autocompletion=complete.models,
         ),
     ] = None,
     params: Annotated[
@@ -54,6 +40,7 @@ def estimate(
             "--strategy",
             "-s",
             metavar="STRATEGY",
+            autocompletion=complete.strategies,
             help="inference, as-is, full-finetune, lora, qlora, continued-pretraining or pretrain.",
             show_default=False,
         ),
@@ -86,7 +73,12 @@ def estimate(
     ] = None,
     gpu: Annotated[
         str | None,
-        typer.Option("--gpu", metavar="ID", help=f"Accelerator id or alias [default: {DEFAULT_GPU}]."),
+        typer.Option(
+            "--gpu",
+            metavar="ID",
+            help=f"Accelerator id or alias; cpu or edge for inference [default: {DEFAULT_GPU}].",
+            autocompletion=complete.accelerators,
+        ),
     ] = None,
     gpus: Annotated[
         str | None, typer.Option("--gpus", metavar="N", help="How many GPUs [default: 1].")
@@ -97,7 +89,7 @@ def estimate(
             "--seq-len",
             metavar="N",
             help=f"Sequence length [default: {TRAIN_SEQ_LEN} for training; for inference the context held in "
-            f"the KV cache, {INFER_SEQ_LEN} or the model's window if shorter].",
+            "the KV cache, input + output tokens or the model's window if shorter].",
         ),
     ] = None,
     batch: Annotated[
@@ -105,13 +97,91 @@ def estimate(
         typer.Option(
             "--batch",
             metavar="N",
-            help=f"Micro-batch per GPU [default: {TRAIN_BATCH} for training, {INFER_BATCH} for inference].",
+            help=f"Micro-batch per GPU [default: {TRAIN_BATCH} for training, --concurrency for inference].",
         ),
     ] = None,
     dtype: Annotated[
         str | None,
         typer.Option(
-            "--dtype", metavar="DTYPE", help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora]."
+            "--dtype",
+            metavar="DTYPE",
+            help="fp32, bf16, fp16, int8 or int4 [default: bf16; int4 for qlora].",
+            autocompletion=complete.dtypes,
+        ),
+    ] = None,
+    optimizer: Annotated[
+        str | None,
+        typer.Option(
+            "--optimizer",
+            metavar="NAME",
+            help=f"{', '.join(estimator.OPTIMIZERS)} [default: adamw; paged-adamw-8bit for qlora].",
+            show_default=False,
+        ),
+    ] = None,
+    offload: Annotated[
+        str | None,
+        typer.Option(
+            "--offload",
+            metavar="WHAT",
+            help="none, optimizer (gradients and optimizer states in CPU RAM) or all (weights too) [default: none].",
+            show_default=False,
+        ),
+    ] = None,
+    lora_rank: Annotated[
+        str | None,
+        typer.Option("--lora-rank", metavar="R", help=f"LoRA rank [default: {estimator.LORA_RANK}]."),
+    ] = None,
+    lora_targets: Annotated[
+        str | None,
+        typer.Option(
+            "--lora-targets",
+            metavar="LAYERS",
+            help="all-linear, attention or qv: the layers LoRA adapts [default: all-linear].",
+            show_default=False,
+        ),
+    ] = None,
+    stack: Annotated[
+        str | None,
+        typer.Option(
+            "--stack",
+            metavar="STACK",
+            help="trainer (plain Hugging Face Trainer) or optimized (packed, compiled, fused kernels: Unsloth, "
+            "Liger, axolotl) [default: trainer].",
+            show_default=False,
+        ),
+    ] = None,
+    input_tokens: Annotated[
+        str | None,
+        typer.Option(
+            "--input-tokens",
+            metavar="N",
+            help=f"Inference: prompt tokens per request [default: {estimator.DEFAULTS.input_tokens}].",
+        ),
+    ] = None,
+    output_tokens: Annotated[
+        str | None,
+        typer.Option(
+            "--output-tokens",
+            metavar="N",
+            help=f"Inference: generated tokens per request [default: {estimator.DEFAULTS.output_tokens}].",
+        ),
+    ] = None,
+    concurrency: Annotated[
+        str | None,
+        typer.Option(
+            "--concurrency",
+            metavar="N",
+            help="Inference: sequences decoded together (decode tokens/s is per sequence) [default: 1].",
+        ),
+    ] = None,
+    runtime: Annotated[
+        str | None,
+        typer.Option(
+            "--runtime",
+            metavar="NAME",
+            help="Inference: transformers, vllm or llama.cpp [default: vllm for decoders on a GPU, transformers "
+            "for other GPU models, llama.cpp on cpu and edge].",
+            show_default=False,
         ),
     ] = None,
     gradient_checkpointing: Annotated[
@@ -125,94 +195,33 @@ def estimate(
     catalog: CatalogOpt = None,
 ) -> None:
     """Estimate the memory, GPU-hours, wall-clock and cost of one job, with every assumption behind them."""
-    if strategy is None:
-        raise errors.usage("Missing --strategy", f"Use one of: {', '.join(estimator.STRATEGIES)}")
-    try:
-        strat = estimator.normalize_strategy(strategy)
-        dt = estimator.normalize_dtype(dtype) if dtype is not None else None
-    except estimator.EstimateError as exc:
-        raise errors.usage(str(exc)) from None
-    if model is None and params is None:
-        raise errors.usage(
-            "Give a MODEL (catalog or hub id) or --params",
-            "For example: whichmodel estimate --params 7B -s lora",
-        )
-    n_params = number("--params", params, positive=True)
-    n_gpus = _whole("--gpus", gpus)
-    n_seq = _whole("--seq-len", seq_len)
-    n_batch = _whole("--batch", batch)
-    n_tokens = number("--tokens", tokens, positive=True)
-    n_examples = number("--examples", examples, positive=True)
-    n_tpe = number("--tokens-per-example", tokens_per_example, positive=True)
-    n_epochs = number("--epochs", epochs, positive=True)
-    if n_tokens is not None and n_examples is not None:
-        raise errors.usage("Give --tokens or --examples, not both")
-    if n_examples is None and (n_tpe is not None or n_epochs is not None):
-        raise errors.usage("--tokens-per-example and --epochs go with --examples")
+    from whichmodel.inputs import estimate_document
 
-    cat = load(catalog)
-    entry = resolve_model(cat, model) if model is not None else None
-    assumed: list[str] = []
-    if entry is not None and n_params is None:
-        n_params = entry.params_b * 1e9
-    elif entry is not None:
-        assumed.append(
-            f"--params {human(n_params)} replaces {entry.id}'s {human(entry.params_b * 1e9)} parameters"
-        )
-    assert n_params is not None
-    if gpu is None:
-        gpu = DEFAULT_GPU
-        assumed.append(f"accelerator {DEFAULT_GPU} (default; pass --gpu)")
-    acc = resolve_accelerator(cat, gpu)
-    training = strat not in estimator.NO_TRAINING
-    if n_gpus is None:
-        n_gpus = 1
-    if n_seq is None:
-        if training:
-            n_seq = TRAIN_SEQ_LEN
-        else:
-            n_seq = INFER_SEQ_LEN
-            if entry is not None and entry.context_tokens is not None:
-                n_seq = min(n_seq, entry.context_tokens)
-        assumed.append(f"sequence length {n_seq:,} (default; pass --seq-len)")
-    if n_batch is None:
-        n_batch = TRAIN_BATCH if training else INFER_BATCH
-        assumed.append(f"micro-batch {n_batch} per GPU (default; pass --batch)")
-    if not training and (n_tokens is not None or n_examples is not None):
-        assumed.append("--tokens / --examples ignored: inference trains nothing")
-        n_tokens = None
-    elif n_examples is not None:
-        epochs_v = n_epochs if n_epochs is not None else estimator.FINETUNE_EPOCHS
-        tpe_v = n_tpe if n_tpe is not None else estimator.TOKENS_PER_EXAMPLE
-        try:
-            n_tokens = estimator.finetune_tokens(n_examples, epochs=epochs_v, tokens_per_example=tpe_v)
-        except estimator.EstimateError as exc:
-            raise errors.usage(str(exc)) from None
-        assumed.append(
-            f"training tokens {human(n_tokens)} = {human(n_examples)} examples × {epochs_v:g} epochs × "
-            f"{tpe_v:g} tokens per example"
-            + (" (default epochs)" if n_epochs is None else "")
-            + (" (default tokens per example)" if n_tpe is None else "")
-        )
-    try:
-        job = estimator.estimate_job(
-            params=n_params,
-            strategy=strat,
-            accelerator=acc,
-            gpus=n_gpus,
-            tokens=n_tokens,
-            seq_len=n_seq,
-            batch=n_batch,
-            dtype=dt,
-            model=entry,
-            gradient_checkpointing=gradient_checkpointing,
-            model_id=entry.id if entry is not None else None,
-        )
-    except estimator.EstimateError as exc:
-        raise errors.usage(str(exc)) from None
-    doc = job.to_json()
-    doc["assumptions"] = [a[0].upper() + a[1:] for a in assumed] + doc["assumptions"]
-    doc["assumed"] = assumed
+    job, acc, entry, doc = estimate_document(
+        load(catalog),
+        model=model,
+        params=params,
+        strategy=strategy,
+        tokens=tokens,
+        examples=examples,
+        tokens_per_example=tokens_per_example,
+        epochs=epochs,
+        gpu=gpu,
+        gpus=gpus,
+        seq_len=seq_len,
+        batch=batch,
+        dtype=dtype,
+        gradient_checkpointing=gradient_checkpointing,
+        optimizer=optimizer,
+        offload=offload,
+        lora_rank=lora_rank,
+        lora_targets=lora_targets,
+        stack=stack,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        concurrency=concurrency,
+        runtime=runtime,
+    )
     if json_:
         output.emit_json(doc)
         return
@@ -291,6 +300,8 @@ def _render(job: estimator.JobEstimate, acc, entry, assumptions: list[str]) -> N
                 )
             cost = output.fmt_usd(job.cost_usd) if job.cost_usd is not None else "? (no price in the catalog)"
             con.print(f"Cost:       {cost}")
+    elif job.serving is not None:
+        _render_serving(con, job.serving)
     else:
         con.print("Compute:    none (inference: memory only)")
     style = "green" if job.fits else "red"
@@ -303,6 +314,36 @@ def _render(job: estimator.JobEstimate, acc, entry, assumptions: list[str]) -> N
         con.print(Text("  • " + lines[0]))
         for line in lines[1:]:
             con.print(Text("    " + line))
+
+
+def _rate(x: float | None, unit: str) -> str:
+    if x is None:
+        return "? (not estimated)"
+    return f"{output.fmt_num(x)} {unit}"
+
+
+def _render_serving(con, s: estimator.Serving) -> None:
+    con.print(
+        f"Serving:    {s.runtime}, {s.dtype}, {s.input_tokens:,} in / {s.output_tokens:,} out per request"
+    )
+    if s.max_concurrent == 0:
+        con.print("Speed:      not estimated (the weights do not fit)")
+        return
+    per = f" per sequence at {s.concurrency} concurrent" if s.concurrency > 1 else ""
+    con.print(f"Decode:     {_rate(s.decode_tokens_per_s, 'tokens/s')}{per}")
+    con.print(f"Prefill:    {_rate(s.prefill_tokens_per_s, 'tokens/s')}")
+    ttft = s.time_to_first_token_s
+    con.print("TTFT:       " + ("? (not estimated)" if ttft is None else f"{ttft:.3g} s to the first token"))
+    con.print(f"Concurrent: up to {s.max_concurrent:,} sequences in the KV cache")
+    usd = s.usd_per_million_tokens
+    con.print(
+        "Cost:       "
+        + (
+            "? (no price in the catalog)"
+            if usd is None
+            else f"{output.fmt_usd(usd)} per million generated tokens"
+        )
+    )
 
 
 def _duration(hours: float) -> str:

@@ -5,14 +5,16 @@ huggingface_hub is imported only when a command actually talks to the Hub (throu
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 
 from whichmodel.catalog import Catalog, UnknownName
-from whichmodel.cli import errors, output
+from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_task
 from whichmodel.hub.settings import HubError, HubSettings, is_offline, offline_error
 
@@ -33,11 +35,59 @@ def _fail(exc: HubError, extra_hint: str = "") -> errors.CliError:
     return errors.runtime(exc.message, hint)
 
 
-def _settings() -> HubSettings:
+def _settings(timeout: float | None = None) -> HubSettings:
     try:
-        return HubSettings.from_env()
+        return HubSettings.from_env(timeout=timeout)
     except HubError as exc:
         raise _fail(exc) from None
+
+
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=0.1,
+        max=600,
+        metavar="SECONDS",
+        help="Seconds each Hub request may take (default: WHICHMODEL_HUB_TIMEOUT, else 10).",
+        show_default=False,
+        rich_help_panel="Hub",
+    ),
+]
+
+
+@contextlib.contextmanager
+def spinner(text: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner on stderr while the Hub is asked (only when stderr is a terminal and not ``quiet``)."""
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    with output.console(stderr=True).status(text, spinner="dots"):
+        yield
+
+
+SHOWN_IDS = 8  # a grouped warning names this many models, then counts the rest
+
+
+def group_failures(failures: list[HubError]) -> list[str]:
+    """One warning per distinct problem (not one per model): "Cannot reach ... (12 models: a, b, c, ...)"."""
+    groups: dict[str, list[str]] = {}
+    for f in failures:
+        text = errors.sentence(f.message)
+        key = text.replace(f.hub_id, "{id}") if f.hub_id else text
+        groups.setdefault(key, []).append(f.hub_id or "")
+    lines = []
+    for key, ids in groups.items():
+        named = [i for i in ids if i]
+        if len(named) == 1 and "{id}" not in key:
+            lines.append(f"Warning: {named[0]}: {key}")
+        elif len(named) == 1:
+            lines.append("Warning: " + key.replace("{id}", named[0]))
+        else:
+            more = f" and {len(named) - SHOWN_IDS} more" if len(named) > SHOWN_IDS else ""
+            shown = ", ".join(named[:SHOWN_IDS]) + more
+            lines.append(f"Warning: {len(named)} models ({shown}): " + key.replace("{id}", "the model"))
+    return lines
 
 
 def hub_id_of(cat: Catalog, name: str) -> tuple[str, str | None]:
@@ -84,10 +134,12 @@ def refresh(
             help="Catalog ids or hub ids to refresh (default: every catalog model).",
             show_default=False,
             metavar="MODEL",
+            autocompletion=complete.models,
         ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout.")] = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Fetch Hub metadata (downloads, likes, licence, gated, parameters, last modified) into the snapshot."""
     from whichmodel.hub_snapshot import read_snapshot, snapshot_path
@@ -103,7 +155,7 @@ def refresh(
         hub_ids = list(dict.fromkeys(m.hub_id for m in cat.models.values()))
     if is_offline():
         raise _fail(offline_error("refresh the Hub snapshot"))
-    settings = _settings()
+    settings = _settings(timeout)
     if not hub_ids:
         raise errors.usage("The catalog has no models to refresh")
     try:
@@ -119,7 +171,7 @@ def refresh(
     n = len(hub_ids)
     if not json_:
         output.note(
-            f"Fetching Hub metadata for {n} model{'s' if n != 1 else ''} from {settings.endpoint} ..."
+            f"Fetching Hub metadata for {n} model{'s' if n != 1 else ''} from {settings.shown_endpoint} ..."
         )
     progress = _progress(n) if (not json_ and sys.stderr.isatty()) else None
     try:
@@ -132,7 +184,7 @@ def refresh(
         raise _fail(exc) from None
     except OSError as exc:
         raise errors.runtime(
-            f"Cannot write the Hub snapshot to {path} ({exc.strerror or type(exc).__name__})",
+            f"Cannot write the Hub snapshot to {path} ({exc.strerror or exc or type(exc).__name__})",
             "Check the folder's permissions or set WHICHMODEL_CACHE_DIR; the previous snapshot is unchanged",
         ) from None
 
@@ -151,16 +203,17 @@ def refresh(
         cli_err.details = details
         raise cli_err
 
-    for f in result.failures:
-        text = errors.sentence(f.message)
-        output.note(f"Warning: {text}" if f.hub_id and f.hub_id in text else f"Warning: {f.hub_id}: {text}")
+    for w in result.warnings:
+        output.note(f"Warning: {output.printable(w)}")
+    for warning in group_failures(result.failures):
+        output.note(output.printable(warning))
     snap = result.snapshot
     assert snap is not None and result.path is not None
     if json_:
         output.emit_json(
             {
                 "snapshot": str(result.path),
-                "endpoint": settings.endpoint,
+                "endpoint": settings.shown_endpoint,
                 "fetched_at": snap.fetched_at,
                 "requested": len(hub_ids),
                 "refreshed": [r.hub_id for r in result.records],
@@ -216,12 +269,18 @@ class _progress:
 
 @app.command("info")
 def info(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Catalog id or hub id (org/name).", autocompletion=complete.models
+        ),
+    ],
     json_: JsonOpt = False,
     live: Annotated[
         bool, typer.Option("--live", help="Ask the Hub now instead of reading the snapshot.")
     ] = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Show a model's Hub metadata from the snapshot (or live from the Hub)."""
     cat = load(catalog)
@@ -229,14 +288,15 @@ def info(
     if live:
         if is_offline():
             raise _fail(offline_error(f"ask the Hub about {hub_id}"), "drop --live to read the snapshot")
-        settings = _settings()
+        settings = _settings(timeout)
         from whichmodel.hub.refresh import fetch_one
 
         try:
-            rec = fetch_one(hub_id, settings)
+            with spinner(f"Asking the Hub about {hub_id} ...", quiet=json_):
+                rec = fetch_one(hub_id, settings)
         except HubError as exc:
             raise _fail(exc) from None
-        source = f"live from {settings.endpoint}"
+        source = f"live from {settings.shown_endpoint}"
     else:
         snap = _snapshot_notes()
         if snap is None:
@@ -263,7 +323,10 @@ def info(
     table.add_row("downloads", f"{rec.downloads:,}" if rec.downloads is not None else "?")
     table.add_row("likes", f"{rec.likes:,}" if rec.likes is not None else "?")
     table.add_row(
-        "gated", "no" if rec.gated is False else ("?" if rec.gated is None else f"yes ({rec.gated})")
+        "gated",
+        "no"
+        if rec.gated is False
+        else ("?" if rec.gated is None else f"yes ({output.printable(str(rec.gated))})"),
     )
     table.add_row("license", output.printable(rec.license or "?"))
     table.add_row(
@@ -288,7 +351,12 @@ def info(
 
 @app.command("card")
 def card(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="Catalog id or hub id (org/name).")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Catalog id or hub id (org/name).", autocompletion=complete.models
+        ),
+    ],
     paragraphs: Annotated[
         int,
         typer.Option(
@@ -297,15 +365,17 @@ def card(
     ] = 2,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Show a model card: licence, languages, datasets, base model and its first paragraphs."""
     cat = load(catalog)
     hub_id, _ = hub_id_of(cat, model)
-    settings = _settings()
+    settings = _settings(timeout)
     from whichmodel.hub.card import fetch_card
 
     try:
-        summary = fetch_card(hub_id, settings, paragraphs)
+        with spinner(f"Fetching the model card of {hub_id} ...", quiet=json_):
+            summary = fetch_card(hub_id, settings, paragraphs)
     except HubError as exc:
         raise _fail(exc) from None
     if json_:
@@ -343,13 +413,20 @@ def card(
 @app.command("discover")
 def discover(
     task: Annotated[
-        str, typer.Option("--task", metavar="TASK", help="Task id or alias (see `whichmodel tasks`).")
+        str,
+        typer.Option(
+            "--task",
+            metavar="TASK",
+            help="Task id or alias (see `whichmodel tasks`).",
+            autocompletion=complete.tasks,
+        ),
     ],
     limit: Annotated[
         int, typer.Option("--limit", min=1, max=1000, metavar="N", help="How many models to list.")
     ] = 10,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """List the most downloaded Hub models for a task, with the family inferred from their config."""
     cat = load(catalog)
@@ -363,11 +440,12 @@ def discover(
         )
     if is_offline():
         raise _fail(offline_error(f"search the Hub for {tag} models"))
-    settings = _settings()
+    settings = _settings(timeout)
     from whichmodel.hub.discover import discover as do_discover
 
     try:
-        found = do_discover(tag, limit, settings=settings)
+        with spinner(f"Searching the Hub for {tag} models ...", quiet=json_):
+            found = do_discover(tag, limit, settings=settings)
     except HubError as exc:
         raise _fail(exc) from None
     curated = {m.hub_id.lower(): m.id for m in cat.models.values()}

@@ -133,12 +133,13 @@ class Terminal:
 # -- asking -----------------------------------------------------------------------------------------------
 
 
-def show_question(term: Terminal, number: int, q: qs.Question, ctx: qs.Context) -> None:
+def show_question(term: Terminal, number: int, q: qs.Question, ctx: qs.Context, total: int = 0) -> None:
     from rich.table import Table
     from rich.text import Text
 
     term.say()
-    term.say(Text.assemble((f"{number}. ", "bold"), (q.text, "bold")))
+    of = f" (of {total})" if total else ""
+    term.say(Text.assemble((f"{number}. ", "bold"), (q.text, "bold"), (of, "dim")))
     term.say(q.why, "dim", indent=3)
     if q.choices is not None:
         choices = q.choices(ctx)
@@ -160,12 +161,27 @@ class _Done(Exception):
     """The user typed `done`: take the defaults for this and every later question."""
 
 
+class _Back(Exception):
+    """The user asked to go back to the previous question."""
+
+
+def default_text(q: qs.Question, ctx: qs.Context) -> str:
+    """What Enter stands for: the answer given before (when going back or changing it), else the default."""
+    if q.id in ctx.answers:
+        return qs.as_text(ctx.answers[q.id])
+    return q.default(ctx)
+
+
 def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
     """Ask until the answer is usable; a near miss is offered back as "did you mean ...?"."""
     while True:
-        text = term.ask("   " + q.label, q.default(ctx))
+        text = term.ask("   " + q.label, default_text(q, ctx))
         if qs.is_done(text):
             raise _Done
+        if text == qs.BACK:
+            raise _Back
+        if not text and q.id in ctx.answers:
+            text = default_text(q, ctx)
         try:
             return qs.answer(q, text, ctx)
         except qs.Invalid as exc:
@@ -183,23 +199,273 @@ def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
 
 
 def ask_all(term: Terminal, ctx: qs.Context) -> dict[str, Any]:
-    number = 0
+    """The line prompt: every question that applies, in order (``<`` goes back, ``done`` ends)."""
+
+    def ask(q: qs.Question, number: int, total: int, can_back: bool) -> Any:
+        show_question(term, number, q, ctx, total)
+        return ask_one(term, q, ctx)
+
+    return walk(
+        ctx, ask, lambda: term.say("Taking the defaults for the remaining questions.", "dim", indent=3)
+    )
+
+
+def walk(ctx: qs.Context, ask: Any, on_done: Any = None) -> dict[str, Any]:
+    """Ask the questions that apply, in order; ``ask(q, number, total, can_back)`` returns the value or raises
+    :class:`_Back` (to the previous question asked) or :class:`_Done` (defaults for this and the rest)."""
+    k = 0
+    history: list[int] = []
     done = False
-    for q in qs.QUESTIONS:
+    while k < len(qs.QUESTIONS):
+        q = qs.QUESTIONS[k]
         if not q.applies(ctx):
             ctx.answers.pop(q.id, None)
+            k += 1
             continue
-        if not done:
-            number += 1
-            show_question(term, number, q, ctx)
-            try:
-                ctx.answers[q.id] = ask_one(term, q, ctx)
-                continue
-            except _Done:
-                done = True
-                term.say("Taking the defaults for the remaining questions.", "dim", indent=3)
-        ctx.answers[q.id] = qs.answer(q, "", ctx)
+        if done:
+            ctx.answers[q.id] = qs.answer(q, "", ctx)
+            k += 1
+            continue
+        total, _ = qs.plan(ctx)
+        try:
+            ctx.answers[q.id] = ask(q, len(history) + 1, total, bool(history))
+        except _Back:
+            if history:
+                k = history.pop()
+            continue
+        except _Done:
+            done = True
+            if on_done is not None:
+                on_done()
+            continue
+        history.append(k)
+        k += 1
     return ctx.answers
+
+
+# -- the terminal prompt (questionary, on prompt_toolkit) -------------------------------------------------
+
+BACK_KEYS = "Shift-Tab"
+RUN = "\x00run"  # the review's "get the advice" entry (no answer can be this)
+
+
+class Prompter:
+    """Asks on a real terminal: arrow-key lists with the default highlighted, type to filter, Tab completion,
+    answers checked as you type, Shift-Tab (or ``<`` Enter, or "← back" in a list) to the previous question.
+
+    questionary is imported here only: the rest of whichmodel never loads it. Prompts draw on stderr, so
+    stdout keeps only the advice."""
+
+    def __init__(self, term: Terminal) -> None:
+        from prompt_toolkit.input import create_input
+        from prompt_toolkit.output import create_output
+
+        self.term = term
+        self.io: dict[str, Any] = {
+            "input": create_input(sys.stdin),
+            "output": create_output(stdout=sys.stderr),
+        }
+
+    # the questions
+
+    def ask(self, q: qs.Question, number: int, total: int, can_back: bool, ctx: qs.Context) -> Any:
+        from rich.text import Text
+
+        self.term.say()
+        head = f"Question {number} of {total}: " if number else "Change: "
+        self.term.say(Text.assemble((head, "bold"), (q.text, "bold")))
+        self.term.say(q.why, "dim", indent=3)
+        if q.kind == "select" and q.options is not None:
+            return self._select(q, ctx, can_back)
+        return self._text(q, ctx, can_back)
+
+    def _select(self, q: qs.Question, ctx: qs.Context, can_back: bool) -> Any:
+        import questionary
+
+        options = q.options(ctx) if q.options else []
+        current = qs.answer(q, default_text(q, ctx), ctx)
+        width = max(len(o.key) for o in options)
+        choices: list[Any] = [
+            questionary.Choice(f"{o.key:<{width}}  {o.description}".rstrip(), value=o.key) for o in options
+        ]
+        if can_back:
+            choices += [questionary.Separator(), questionary.Choice("← back", value=qs.BACK)]
+        default = next((c for c in choices if getattr(c, "value", None) == qs.as_text(current)), None)
+        back = f", {BACK_KEYS} back" if can_back else ""
+        question = questionary.select(
+            q.label,
+            choices=choices,
+            default=default,
+            use_search_filter=True,
+            use_jk_keys=False,
+            instruction=f"(↑/↓ move, type to filter, Enter picks{back})",
+            **self.io,
+        )
+        picked = self._run(question, can_back)
+        if picked == qs.BACK:
+            self.term.say("← back to the previous question", "dim", indent=3)
+            raise _Back
+        return qs.answer(q, str(picked), ctx)
+
+    def _text(self, q: qs.Question, ctx: qs.Context, can_back: bool) -> Any:
+        import questionary
+        from prompt_toolkit.completion import Completer, Completion
+
+        class Words(Completer):
+            def get_completions(self, document: Any, complete_event: Any) -> Any:
+                text = document.text_before_cursor
+                last = text.rpartition(",")[2] if q.multiple else text
+                start = -len(last.lstrip())
+                for c in qs.complete(q, text, ctx):
+                    yield Completion(c.key, start_position=start, display_meta=c.description[:60])
+
+        default = default_text(q, ctx)
+        self.term.say(q.tty_hint or q.hint_text(ctx), "dim", indent=3)
+        back = f" · {BACK_KEYS} or < back" if can_back else ""
+        tab = " · Tab completes" if q.completions is not None else ""
+        self.term.say(f"Enter: {default}{tab}{back} · done: defaults for the rest", "dim", indent=3)
+        from prompt_toolkit.formatted_text import FormattedText
+
+        question = questionary.text(
+            q.label,
+            validate=lambda text: qs.check(q, text, ctx) or True,
+            completer=Words() if q.completions is not None else None,
+            complete_while_typing=q.completions is not None,
+            placeholder=FormattedText([("fg:ansibrightblack", default)]),
+            **self.io,
+        )
+        text = str(self._run(question, can_back)).strip()
+        if qs.is_done(text):
+            raise _Done
+        if text == qs.BACK:
+            self.term.say("← back to the previous question", "dim", indent=3)
+            raise _Back
+        return qs.answer(q, text or default, ctx)
+
+    def _run(self, question: Any, can_back: bool) -> Any:
+        """Ask, with Shift-Tab bound to going back; Ctrl-C: exit 130; Ctrl-D: the interview ends."""
+        from prompt_toolkit.filters import has_completions
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        if can_back:
+            keys = KeyBindings()
+
+            @keys.add("s-tab", filter=~has_completions)
+            def _(event: Any) -> None:
+                event.app.exit(result=qs.BACK)
+
+            app = question.application
+            app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
+        try:
+            return question.unsafe_ask()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            raise errors.Interrupted() from None
+        except EOFError:
+            raise errors.CliError(
+                "The input ended before the interview finished; nothing was saved",
+                "To script it, use `whichmodel advise` with flags or --scope FILE",
+                INTERRUPTED,
+            ) from None
+
+    # the review
+
+    def review(self, ctx: qs.Context) -> None:
+        """Every answer in one list: Enter on one asks it again; "Get the advice" goes on."""
+        import questionary
+
+        while True:
+            self.term.say()
+            asked = [q for q in qs.QUESTIONS if q.id in ctx.answers]
+            width = max(len(q.label) for q in asked)
+            choices: list[Any] = [
+                questionary.Choice(f"{q.label:<{width}}  {qs.show_value(ctx.answers[q.id])}", value=q.id)
+                for q in asked
+            ]
+            run = questionary.Choice("▶ Get the advice", value=RUN)
+            choices += [questionary.Separator(), run]
+            picked = self._run(
+                questionary.select(
+                    "Review your answers",
+                    choices=choices,
+                    default=run,
+                    use_search_filter=False,
+                    instruction="(↑/↓ move, Enter on an answer changes it)",
+                    **self.io,
+                ),
+                can_back=False,
+            )
+            if picked == RUN:
+                return
+            self.change(ctx, str(picked))
+
+    def change(self, ctx: qs.Context, qid: str) -> None:
+        """Ask one question again, then any question its new answer brings in; drop those it rules out."""
+        q = next(x for x in qs.QUESTIONS if x.id == qid)
+        try:
+            ctx.answers[qid] = self.ask(q, 0, 0, False, ctx)
+        except (_Back, _Done):
+            return
+        for other in qs.QUESTIONS:
+            if not other.applies(ctx):
+                ctx.answers.pop(other.id, None)
+            elif other.id not in ctx.answers:
+                try:
+                    ctx.answers[other.id] = self.ask(other, 0, 0, False, ctx)
+                except (_Back, _Done):
+                    ctx.answers[other.id] = qs.answer(other, "", ctx)
+
+    # saving
+
+    def confirm(self, label: str, default: bool) -> bool:
+        import questionary
+
+        return bool(self._run(questionary.confirm(label, default=default, **self.io), can_back=False))
+
+    def path(self, default: str) -> str:
+        import questionary
+
+        def check(text: str) -> bool | str:
+            problem = save_problem(Path(text.strip() or default).expanduser())
+            return errors.sentence(problem) if problem else True
+
+        return (
+            str(
+                self._run(
+                    questionary.text("file", default=default, validate=check, **self.io), can_back=False
+                )
+            ).strip()
+            or default
+        )
+
+
+def ask_all_tty(prompter: Prompter, ctx: qs.Context) -> dict[str, Any]:
+    def ask(q: qs.Question, number: int, total: int, can_back: bool) -> Any:
+        return prompter.ask(q, number, total, can_back, ctx)
+
+    walk(
+        ctx,
+        ask,
+        lambda: prompter.term.say("Taking the defaults for the remaining questions.", "dim", indent=3),
+    )
+    prompter.review(ctx)
+    return ctx.answers
+
+
+def offer_save_tty(prompter: Prompter, answers: dict[str, Any]) -> Path | None:
+    prompter.term.say()
+    if not prompter.confirm("Save these answers as a scope file for `advise --scope`?", default=False):
+        return None
+    while True:
+        path = Path(prompter.path(DEFAULT_SAVE)).expanduser()
+        if path.exists() and not prompter.confirm(f"{str(path)!r} exists; overwrite it?", default=False):
+            continue
+        try:
+            save(path, answers)
+        except errors.CliError as exc:
+            prompter.term.problem(exc.message)
+            continue
+        return path
 
 
 def advise_command(answers: dict[str, Any]) -> str:
@@ -336,11 +602,13 @@ def interview(
     fmt: FormatOpt = None,
     explain: ExplainOpt = False,
 ) -> None:
-    """Answer a few questions (Enter accepts each default) and get a recommendation.
+    """Answer a few questions, review the answers, and get a recommendation.
 
-    Needs a terminal; for scripts use `whichmodel advise` with flags or --scope FILE (a file this
-    command writes with --save). Setting WHICHMODEL_INTERVIEW_FORCE=1 reads answers from any stdin,
-    one per line (for testing and scripting).
+    In a terminal: arrow keys pick from lists (type to filter), Tab completes tasks and languages,
+    answers are checked as you type, Shift-Tab goes back, and a review of every answer comes before the
+    advice. Needs a terminal; for scripts use `whichmodel advise` with flags or --scope FILE (a file this
+    command writes with --save). Setting WHICHMODEL_INTERVIEW_FORCE=1 reads answers from any stdin, one
+    per line (for testing and scripting).
     """
     kind = output_format(json_, fmt)
     if not _isatty(sys.stdin) and not forced():
@@ -355,13 +623,22 @@ def interview(
     cat = load(catalog)
     term = Terminal()
     ctx = qs.Context(cat)
-    asked = len(qs.applicable(ctx))
+    asked, most = qs.plan(ctx)
+    more = f" (up to {most}, depending on your answers)" if most > asked else ""
+    prompter = Prompter(term) if rich_terminal() else None
+    if prompter is not None:
+        keys = f"Arrow keys move, Tab completes, {BACK_KEYS} goes back, Enter accepts the default"
+    else:
+        keys = "Enter accepts the answer in [brackets]; `<` goes back"
     term.say(
-        f"whichmodel interview: about {asked} questions, then a recommendation. "
-        "Enter accepts the answer in [brackets]; `done` takes the defaults for the rest; Ctrl-C quits.",
+        f"whichmodel interview: {asked} questions{more}, then a review of your answers and a recommendation. "
+        f"{keys}; `done` takes the defaults for the rest; Ctrl-C quits.",
         "bold",
     )
-    answers = ask_all(term, ctx)
+    if prompter is not None:
+        answers = ask_all_tty(prompter, ctx)
+    else:
+        answers = ask_all(term, ctx)
     show_summary(term, ctx)
     scope = build_scope(cat, None, qs.scope_document(answers))
     if save_to is not None:  # saved first: the answers are kept even if the advice fails
@@ -371,9 +648,17 @@ def interview(
     show(advice, kind, explain)
     sys.stdout.flush()
     if save_to is None:
-        written = offer_save(term, answers)
+        if prompter is not None:
+            written = offer_save_tty(prompter, answers)
+        else:
+            written = offer_save(term, answers)
         if written is not None:
             saved(term, written)
+
+
+def rich_terminal() -> bool:
+    """The arrow-key prompt needs a terminal on stdin and on stderr (where it draws); else the line prompt."""
+    return not forced() and _isatty(sys.stdin) and _isatty(sys.stderr) and os.environ.get("TERM") != "dumb"
 
 
 def saved(term: Terminal, path: Path) -> None:

@@ -1,8 +1,35 @@
-"""Entry point: runs the Typer app and turns every failure into one line on stderr and an exit code."""
+"""Entry point: runs the Typer app and turns every failure into one line on stderr and an exit code.
+
+Ctrl-C exits 130 with "Interrupted." at any moment. A SIGINT handler ends the process at once (no
+KeyboardInterrupt is raised, so none can be printed as a traceback during the imports, nor be swallowed
+half-way by a library: a Ctrl-C inside pydantic's validation once surfaced as "The catalog has 244
+problems"). It is installed when the package is imported as the ``whichmodel`` command
+(``whichmodel/__init__.py``), when this module is imported, and by :func:`main`; only the interview,
+whose prompts turn Ctrl-C into a clean "Interrupted.", gets Python's KeyboardInterrupt back.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+
+
+def _interrupted_early(signum: int, frame: object) -> None:  # pragma: no cover - timing dependent
+    try:
+        os.write(2, b"Interrupted.\n")
+    finally:
+        os._exit(130)
+
+
+def _early_handlers() -> tuple[object, ...]:
+    import whichmodel
+
+    return (_interrupted_early, getattr(whichmodel, "_interrupted_early", None))
+
+
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when the caller chose otherwise
+    signal.signal(signal.SIGINT, _interrupted_early)
 
 
 def typer_abort() -> type[BaseException]:
@@ -13,7 +40,25 @@ def typer_abort() -> type[BaseException]:
     return Abort
 
 
+def _interrupted() -> None:
+    sys.stderr.write("Interrupted.\n")
+    sys.exit(130)
+
+
 def main(argv: list[str] | None = None) -> None:
+    installed = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if installed:  # called in-process (tests, `python -m whichmodel`): restored on return
+        signal.signal(signal.SIGINT, _interrupted_early)
+    try:
+        _main(argv)
+    except KeyboardInterrupt:
+        _interrupted()
+    finally:
+        if installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _main(argv: list[str] | None) -> None:
     try:  # Typer >= 0.29 vendors click as typer._click
         from typer._click import exceptions as click
     except ImportError:  # pragma: no cover - older Typer
@@ -24,9 +69,12 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     command = build_command(args)
+    if args[:1] == ["interview"] and signal.getsignal(signal.SIGINT) in _early_handlers():
+        # the interview's prompts turn KeyboardInterrupt into "Interrupted." (and restore the terminal)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         rv = command.main(args=args, prog_name="whichmodel", standalone_mode=False)
-    except errors.CliError as exc:
+    except errors.WhichmodelError as exc:
         errors.report(exc)
         sys.exit(exc.code)
     except click.NoArgsIsHelpError as exc:
@@ -41,14 +89,12 @@ def main(argv: list[str] | None = None) -> None:
         errors.report_text(exc.format_message(), f"Run `{where} --help` for the options")
         sys.exit(errors.USAGE)
     except (errors.Interrupted, typer_abort()):
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(130)
+        _interrupted()
     except click.ClickException as exc:
         errors.report_text(exc.format_message())
         sys.exit(exc.exit_code or errors.RUNTIME)
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(130)
+        _interrupted()
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # the last line of defence: never a traceback unless debugging
@@ -59,4 +105,6 @@ def main(argv: list[str] | None = None) -> None:
             "Please report it; run with WHICHMODEL_DEBUG=1 for the traceback",
         )
         sys.exit(errors.RUNTIME)
+    if rv == 130:  # Typer turned a Ctrl-C into exit code 130 without a word
+        _interrupted()
     sys.exit(rv if isinstance(rv, int) else 0)

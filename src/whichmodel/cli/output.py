@@ -13,17 +13,36 @@ if TYPE_CHECKING:
 
 
 def emit_json(data: Any) -> None:
-    """The JSON document, alone on stdout."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    """The JSON document, alone on stdout.
+
+    Control characters are escaped by JSON itself, but C1 (U+0080-U+009F) and bidi controls would be
+    written raw (``ensure_ascii=False``): they are written as ``\\u`` escapes, so the document a terminal
+    shows cannot drive it; a JSON reader gets the same string back.
+    """
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
     sys.stdout.flush()
+
+
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+MIN_WIDTH = 20
+"""COLUMNS below this (0 included) is ignored: Rich would print nothing, or one character a line."""
+
+
+def terminal_width() -> int | None:
+    """``COLUMNS`` when it is a plain whole number of at least :data:`MIN_WIDTH`, else None (Rich decides)."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    if raw.isascii() and raw.isdecimal() and len(raw) <= 5 and int(raw) >= MIN_WIDTH:
+        return int(raw)
+    return None
 
 
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    width = None
-    if os.environ.get("COLUMNS", "").isdigit():
-        width = int(os.environ["COLUMNS"])
+    width = terminal_width()
+    if width is None and os.environ.get("COLUMNS") is not None:
+        os.environ.pop("COLUMNS", None)  # Rich reads it too: an unusable value (0, ², 1e9) is dropped
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
@@ -37,7 +56,7 @@ def console(stderr: bool = False) -> Console:
     return _Console(stderr=stderr, highlight=False, markup=False, width=width, soft_wrap=False)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
@@ -48,7 +67,7 @@ def printable(text: str) -> str:
 
 def note(text: str) -> None:
     """A diagnostic line on stderr (never on stdout)."""
-    sys.stderr.write(text.rstrip() + "\n")
+    sys.stderr.write(printable(text.rstrip()) + "\n")  # a warning may quote a file name or a Hub value
 
 
 def fmt_num(value: float | None, digits: int = 3, unit: str = "") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from whichmodel.advice import Advice, Recommendation
 from whichmodel.cli.output import console, fmt_num, fmt_params, fmt_usd
+from whichmodel.cli.tables import Column, fit
 
 SUMMARY_RULES = ("quality", "readiness", "training_cost")
 FAMILY_SHORT = {"encoder-only": "enc", "decoder-only": "dec", "encoder-decoder": "enc-dec"}
@@ -103,6 +104,42 @@ def what_if_lines(advice: Advice) -> list[str]:
     return out
 
 
+LEGEND = {
+    "GB": "GB: training/serving memory",
+    "fit": "fit: ✔ fits, ~ fits once quantised",
+    "$": "$: training cost",
+    "Q": "Q: expected quality (0-100 within the task)",
+}
+
+
+def recommendation_columns(top_score: float) -> list[Column]:
+    """The recommendations table; ``drop`` orders what a narrow terminal leaves out (highest first). Add a
+    column here (e.g. a quality figure) with a ``drop`` rank and, if it can shrink, a ``compact`` cell."""
+    from rich.text import Text
+
+    def model(r: Recommendation) -> Text:
+        return Text.assemble(
+            r.model, ("\n" + f"{FAMILY_SHORT.get(r.family, r.family)} · {fmt_params(r.params_b)}", "dim")
+        )
+
+    return [
+        Column("#", lambda r: str(r.rank), justify="right"),
+        Column("model", model, key=True),
+        Column("strategy", lambda r: r.strategy, drop=1),
+        Column("GPU-h", _hours, justify="right", drop=4),
+        Column("GB", _memory, justify="right", drop=3),
+        Column("$", _cost, justify="right", drop=5),
+        Column("fit", _fit_icon, justify="center", drop=2),
+        Column("Q", lambda r: f"{r.quality.value:.0f}" if r.quality else "-", justify="right", drop=6),
+        Column(
+            "score",
+            lambda r: f"{r.score:>4.0f} {_bar(r.score, top_score, 3)}",
+            drop=0,
+            compact=lambda r: f"{r.score:.0f}",
+        ),
+    ]
+
+
 def render(advice: Advice, explain: bool = False) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -139,7 +176,10 @@ def render(advice: Advice, explain: bool = False) -> None:
         top_score = max(r.score for r in advice.recommendations)
         from rich import box
 
-        table = Table(
+        fitted = fit(
+            con,
+            recommendation_columns(top_score),
+            advice.recommendations,
             title="Recommendations",
             title_justify="left",
             box=box.SIMPLE_HEAD,
@@ -148,35 +188,15 @@ def render(advice: Advice, explain: bool = False) -> None:
             padding=(0, 1),
             show_edge=False,
         )
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("model", overflow="fold", min_width=20)
-        table.add_column("strategy", no_wrap=True)
-        table.add_column("GPU-h", justify="right", no_wrap=True)
-        table.add_column("GB", justify="right", no_wrap=True)
-        table.add_column("$", justify="right", no_wrap=True)
-        table.add_column("fit", justify="center", no_wrap=True)
-        table.add_column("score", no_wrap=True)
-        for r in advice.recommendations:
-            table.add_row(
-                str(r.rank),
-                Text.assemble(
-                    r.model,
-                    ("\n" + f"{FAMILY_SHORT.get(r.family, r.family)} · {fmt_params(r.params_b)}", "dim"),
-                ),
-                r.strategy,
-                _hours(r),
-                _memory(r),
-                _cost(r),
-                _fit_icon(r),
-                f"{r.score:>4.0f} {_bar(r.score, top_score, 3)}",
+        con.print(fitted.table)
+        legend = [
+            text for header, text in zip(LEGEND, LEGEND.values(), strict=True) if header not in fitted.dropped
+        ]
+        if fitted.dropped:
+            legend.append(
+                f"not shown at this width: {', '.join(fitted.dropped)} (widen the terminal or use --json)"
             )
-        con.print(table)
-        con.print(
-            Text(
-                "GB: training/serving memory · fit: ✔ fits, ~ fits once quantised · $: training cost",
-                style="dim",
-            )
-        )
+        con.print(Text(" · ".join(legend), style="dim"))
         con.print()
         for r in advice.recommendations:
             head = Text.assemble((f"{r.rank}. {r.model}", "bold"), f"  {r.hub_id or '(train it yourself)'}")

@@ -1,4 +1,4 @@
-"""Building a scope from flags and a scope file (flags override the file); shared by advise and compare."""
+"""The scope flags shared by advise, compare and recipe; whichmodel.inputs builds the scope from them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
+from whichmodel import inputs
 from whichmodel.catalog import Catalog
-from whichmodel.cli import errors
-from whichmodel.scope import Scope, ScopeFieldError, ScopeInput, ScopeProblem, normalize
+from whichmodel.cli import complete, errors
+
+# The scope-building logic lives in the core (the Python API shares it); the CLI adds hardware detection.
+from whichmodel.inputs import FLAG, read_scope_file
+from whichmodel.scope import Assumed, Scope
+
+__all__ = ["FLAG", "build_scope", "flags_dict", "read_scope_file"]
 
 TaskOpt = Annotated[
     list[str] | None,
@@ -19,6 +24,7 @@ TaskOpt = Annotated[
         "-t",
         metavar="TASK",
         help="What the model must do (repeatable): summarization, ner, chat, ...",
+        autocompletion=complete.tasks,
         show_default=False,
     ),
 ]
@@ -28,6 +34,7 @@ LanguageOpt = Annotated[
         "--language",
         "-l",
         metavar="LANG",
+        autocompletion=complete.languages,
         help="ISO 639-1 code, 'code' or 'multi' (repeatable). Default: en.",
         show_default=False,
     ),
@@ -55,7 +62,10 @@ GpuHoursOpt = Annotated[
 GpuOpt = Annotated[
     str | None,
     typer.Option(
-        "--gpu", metavar="ID", help="Training accelerator (see `catalog accelerators`). Default: a100-80gb."
+        "--gpu",
+        metavar="ID|auto",
+        autocompletion=complete.gpu,
+        help="Training accelerator (see `catalog accelerators`), or auto: this machine's GPU. Default: a100-80gb.",
     ),
 ]
 GpusOpt = Annotated[
@@ -65,8 +75,9 @@ ServeOpt = Annotated[
     str | None,
     typer.Option(
         "--serve",
-        metavar="TARGET",
-        help="Where it will run: an accelerator id, cpu or edge. Default: the --gpu.",
+        metavar="TARGET|auto",
+        autocompletion=complete.serve,
+        help="Where it will run: an accelerator id, cpu, edge, or auto: this machine. Default: the --gpu.",
     ),
 ]
 LicenseOpt = Annotated[
@@ -74,6 +85,7 @@ LicenseOpt = Annotated[
     typer.Option(
         "--license",
         metavar="LICENSE",
+        autocompletion=complete.licenses,
         help="any | open (OSI) | commercial (no user cap or use restriction). Default: any.",
     ),
 ]
@@ -82,6 +94,7 @@ DomainOpt = Annotated[
     typer.Option(
         "--domain",
         metavar="DOMAIN",
+        autocompletion=complete.domains,
         help="Application domain: biomedical, legal, finance, scientific, code, ...",
     ),
 ]
@@ -141,93 +154,108 @@ ScopeFileOpt = Annotated[
     ),
 ]
 
-FLAG = {
-    "tasks": "--task",
-    "languages": "--language",
-    "examples": "--examples",
-    "domain_tokens": "--domain-tokens",
-    "input_tokens": "--input-tokens",
-    "gpu_hours": "--gpu-hours",
-    "gpu": "--gpu",
-    "gpus": "--gpus",
-    "serve": "--serve",
-    "license": "--license",
-    "domain": "--domain",
-    "top": "--top",
-    "labels": "--labels",
-    "source_languages": "--source-language",
-    "target_languages": "--target-language",
-    "prefer": "--prefer",
-    "daily_tokens": "--daily-tokens",
-}
+AUTO = "auto"
 
 
-def read_scope_file(path: Path) -> dict[str, Any]:
-    """A scope file's mapping, or a usage error naming the problem."""
-    from whichmodel import yamlio
+def _is_auto(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() == AUTO
 
-    try:
-        data = yamlio.load(path)
-    except yamlio.DocumentError as exc:
-        where = f" (line {exc.line})" if exc.line else ""
-        raise errors.usage(
-            f"Scope file {str(path)!r} {exc.message}{where}", "Pass a YAML or JSON mapping of scope fields"
-        ) from None
-    if data is None:
-        raise errors.usage(
-            f"Scope file {str(path)!r} is empty", "Write fields such as `tasks: [summarization]`"
-        )
-    if not isinstance(data, dict):
-        raise errors.usage(
-            f"Scope file {str(path)!r} holds a {type(data).__name__}, not a mapping",
-            "Write fields such as `tasks: [summarization]`",
-        )
-    return data
+
+def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """Replace ``gpu: auto`` and ``serve: auto`` with what this machine has (see :mod:`whichmodel.hardware`).
+
+    Returns the (field, value, why) entries for ``scope.assumed``. A serving target on the CPU (or Apple
+    unified memory) gets the machine's memory in ``catalog.serving['cpu']`` for this run only."""
+    if not (_is_auto(values.get("gpu")) or _is_auto(values.get("serve"))):
+        return []
+    from whichmodel import hardware
+    from whichmodel.cli import output
+
+    found = hardware.detect()
+    for problem in found.problems:
+        output.note(f"Warning: GPU detection: {problem}.")
+    told: list[tuple[str, Any, str]] = []
+    first = None
+    if found.kind == "nvidia":
+        first = hardware.match(found.gpus[0], catalog)
+        if first is not None and first.warning:
+            output.note(f"Warning: {first.warning}.")
+    detected = f"detected {found.describe()}" + (f"; {first.warning}" if first and first.warning else "")
+    if _is_auto(values.get("gpu")):
+        if first is None:
+            why = (
+                f"found no NVIDIA GPU on this machine ({found.no_gpu})"
+                if found.kind != "nvidia"
+                else f"cannot place {found.describe()} (its memory is unknown)"
+            )
+            raise errors.runtime(
+                f"--gpu auto: {why}",
+                "Give --gpu ID (see `whichmodel catalog accelerators`) for the GPU you will train on",
+            )
+        values["gpu"] = first.accelerator
+        told.append(("gpu", first.accelerator, f"--gpu auto: {detected}"))
+        if values.get("gpus") is None:
+            same = sum(1 for g in found.gpus if g.name == found.gpus[0].name)
+            values["gpus"] = same
+            told.append(("gpus", same, f"--gpu auto: {same} {found.gpus[0].name} on this machine"))
+    if _is_auto(values.get("serve")):
+        chip = None
+        if found.kind == "apple":
+            chip = hardware.match(hardware.Gpu(found.name, found.memory_gb), catalog, apple=True)
+        if first is not None:
+            values["serve"] = first.accelerator
+            told.append(("serve", first.accelerator, f"--serve auto: {detected}"))
+        elif chip is not None:
+            entry = catalog.accelerators[chip.accelerator]
+            if found.memory_gb and found.memory_gb < entry.memory_gb:  # the catalog lists the largest model
+                share = round(found.memory_gb * hardware.RAM_SHARE, 1)
+                catalog.accelerators[chip.accelerator] = entry.model_copy(update={"memory_gb": share})
+                detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of its unified memory for the model"
+            values["serve"] = chip.accelerator
+            told.append(("serve", chip.accelerator, f"--serve auto: {detected}"))
+        else:
+            cpu = catalog.serving.get("cpu")
+            memory = found.memory_gb
+            if cpu is not None and memory:
+                share = round(memory * hardware.RAM_SHARE, 1)
+                catalog.serving["cpu"] = cpu.model_copy(
+                    update={
+                        "memory_gb": share,
+                        "name": f"this machine ({found.name or 'CPU'})",
+                        "sources": [
+                            f"--serve auto: {found.describe()}; {hardware.RAM_SHARE:.0%} of it for the model (an assumption)"
+                        ],
+                    }
+                )
+                detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of it for the model"
+            values["serve"] = "cpu"
+            told.append(("serve", "cpu", f"--serve auto: {detected}"))
+    return told
+
+
+def _with_detected(scope: Scope, told: list[tuple[str, Any, str]]) -> Scope:
+    if not told:
+        return scope
+    fields = {f for f, _, _ in told}
+    kept = [a for a in scope.assumed if a.field not in fields]
+    added = [Assumed.model_construct(field=f, value=v, why=why) for f, v, why in told]
+    return scope.model_copy(update={"assumed": [*kept, *added]})
 
 
 def build_scope(catalog: Catalog, scope_file: Path | None, flags: dict[str, Any]) -> Scope:
-    """Merge the scope file with flags (flags win), validate, and normalize against the catalog."""
+    """The core's :func:`whichmodel.inputs.build_scope`, after ``--gpu auto`` / ``--serve auto`` (given as flags
+    or in the scope file) are replaced by what this machine has; what was detected goes into ``scope.assumed``."""
+    values = dict(flags)
+    merged: dict[str, Any] = dict(values)
+    if scope_file is not None:
+        merged = read_scope_file(scope_file)
+        merged.update({k: v for k, v in values.items() if v is not None and v != []})
+    if not (_is_auto(merged.get("gpu")) or _is_auto(merged.get("serve"))):
+        return inputs.build_scope(catalog, scope_file, values)
+    told = resolve_auto(catalog, merged)
     if scope_file is None:
-        try:
-            raw = ScopeInput.from_flags(flags)
-        except ScopeFieldError as exc:
-            raise errors.usage(
-                f"{FLAG.get(exc.field, exc.field)}: {exc.message}", "See `whichmodel advise --help`"
-            ) from None
-        return _normalize(raw, catalog)
-    data: dict[str, Any] = read_scope_file(scope_file)
-    source = f"scope file {str(scope_file)!r}"
-    for key, value in flags.items():
-        if value is not None and value != []:
-            data[key] = value
-    try:
-        raw = ScopeInput.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = str(err["loc"][0]) if err["loc"] else "scope"
-        name = FLAG.get(field, field) if flags.get(field) not in (None, []) else f"{field} (in the {source})"
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        if err.get("type") == "extra_forbidden":
-            known = ", ".join(FLAG)
-            raise errors.usage(
-                f"Unknown scope field {field!r} in the {source}", f"Known fields: {known}"
-            ) from None
-        raise errors.usage(f"{name}: {msg}", "See `whichmodel advise --help`") from None
-    return _normalize(raw, catalog)
-
-
-def _normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
-    try:
-        return normalize(raw, catalog)
-    except ScopeProblem as exc:
-        flag = FLAG.get(exc.field, exc.field)
-        close = f"; closest: {', '.join(repr(m) for m in exc.matches)}" if exc.matches else ""
-        listing = {
-            "tasks": "Run `whichmodel tasks` to see them all",
-            "gpu": "Run `whichmodel catalog accelerators` to see them all",
-            "serve": "Use an accelerator id, cpu or edge",
-        }.get(exc.field, "See `whichmodel advise --help`")
-        raise errors.usage(f"{flag}: {exc.message}{close}", listing) from None
+        return _with_detected(inputs.build_scope(catalog, None, merged), told)
+    return _with_detected(inputs.build_scope(catalog, merged, {}), told)
 
 
 def flags_dict(

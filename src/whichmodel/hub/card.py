@@ -1,7 +1,9 @@
 """`hub card`: a model card's metadata (licence, languages, datasets, base model) and its first paragraphs.
 
 The README is fetched with huggingface_hub's ``hf_hub_download`` (so it lands in, and offline comes from,
-the Hugging Face cache) and parsed with ``ModelCard``. huggingface_hub is imported inside functions only.
+the Hugging Face cache), at most ``MAX_CARD_BYTES`` of it, and its YAML front matter is read with
+whichmodel's own bounded loader (:mod:`whichmodel.yamlio`: merge keys and alias bombs refused), all within
+the command's deadline. huggingface_hub is imported inside functions only.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from whichmodel.hub.client import call_with_deadline, classify, prepare
+from whichmodel.hub.client import MAX_CARD_BYTES, call_with_deadline, classify, prepare
 from whichmodel.hub.settings import HubError, HubSettings, is_offline
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -84,12 +86,31 @@ def first_paragraphs(text: str, n: int = 2) -> list[str]:
     return out[:n]
 
 
+# the front matter as huggingface_hub's ModelCard finds it (huggingface_hub.repocard.REGEX_YAML_BLOCK)
+_FRONT_MATTER = re.compile(r"^(\s*---[\r\n]+)([\S\s]*?)([\r\n]+---(\r\n|\n|$))")
+
+
+def split_card(content: str) -> tuple[dict[str, Any], str]:
+    """(front matter as a mapping, Markdown body). Front matter that is not plain, bounded YAML (a merge-key
+    or alias bomb, a Python tag, a syntax error) reads as empty, as ``ModelCard(ignore_metadata_errors=True)``."""
+    from pathlib import Path
+
+    from whichmodel import yamlio
+
+    m = _FRONT_MATTER.match(content)
+    if m is None:
+        return {}, content
+    try:
+        data = yamlio.parse(Path("README.md"), m.group(2))
+    except yamlio.DocumentError:
+        data = None
+    return (data if isinstance(data, dict) else {}), content[m.end() :]
+
+
 def summarize(hub_id: str, content: str, paragraphs: int = 2) -> CardSummary:
     """Parse a README (YAML front matter + Markdown) into a :class:`CardSummary`."""
-    from huggingface_hub import ModelCard
-
-    card = ModelCard(content, ignore_metadata_errors=True)
-    data = card.data
+    meta, body = split_card(content)
+    data = _Meta(meta)
     lic = getattr(data, "license", None)
     lic_name = getattr(data, "license_name", None)
     if lic == "other" and isinstance(lic_name, str) and lic_name.strip():
@@ -104,8 +125,18 @@ def summarize(hub_id: str, content: str, paragraphs: int = 2) -> CardSummary:
         datasets=_list(getattr(data, "datasets", None)),
         base_model=_list(getattr(data, "base_model", None)),
         pipeline_tag=tag if isinstance(tag, str) else None,
-        paragraphs=first_paragraphs(card.text, paragraphs),
+        paragraphs=first_paragraphs(body, paragraphs),
     )
+
+
+class _Meta:
+    """Front-matter keys as attributes (None when absent), as ``ModelCardData`` gives them."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        return self._data.get(name)
 
 
 def _hf_cache_dir() -> str | None:
@@ -126,7 +157,7 @@ def fetch_card(hub_id: str, settings: HubSettings | None = None, paragraphs: int
     offline = is_offline()
     prepare(settings, allow_offline=True)
 
-    def fetch() -> str:
+    def fetch() -> CardSummary:
         from huggingface_hub import hf_hub_download
 
         from whichmodel import __version__
@@ -143,15 +174,15 @@ def fetch_card(hub_id: str, settings: HubSettings | None = None, paragraphs: int
                 library_name="whichmodel",
                 library_version=__version__,
             )
-            with open(path, encoding="utf-8", errors="replace") as f:
-                return f.read()
+            with open(path, "rb") as f:  # the cached copy may predate the cap: read a bounded prefix
+                content = f.read(MAX_CARD_BYTES).decode("utf-8", errors="replace")
         except Exception as exc:
             raise classify(exc, settings, hub_id) from None
+        try:  # inside the deadline: parsing is bounded too
+            return summarize(hub_id, content, paragraphs)
+        except Exception as exc:
+            raise HubError(
+                "invalid", f"The model card of {hub_id} could not be read ({type(exc).__name__})"
+            ) from None
 
-    content = call_with_deadline(fetch, settings, f"the model card of {hub_id}")
-    try:
-        return summarize(hub_id, content, paragraphs)
-    except Exception as exc:
-        raise HubError(
-            "invalid", f"The model card of {hub_id} could not be read ({type(exc).__name__})"
-        ) from None
+    return call_with_deadline(fetch, settings, f"the model card of {hub_id}", max_bytes=MAX_CARD_BYTES)

@@ -21,6 +21,18 @@ T = TypeVar("T")
 _CONFIGURED_TIMEOUT: float | None = None
 _LOCK = threading.Lock()
 
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+"""The most bytes one Hub response may carry *after decompression* (API answers are kilobytes; a page of
+1,000 listed models is about 1 MB): past it the response is abandoned. An assumption, with a wide margin."""
+MAX_CARD_BYTES = 4 * 1024 * 1024
+"""The largest model card (README.md) read: cards are rarely over 100 KB. An assumption."""
+ACCEPTED_ENCODINGS = ("gzip", "x-gzip", "deflate")
+"""Content encodings whichmodel decodes itself, counting the decoded bytes (a gzip bomb stops at the cap)."""
+
+
+class ResponseTooLarge(Exception):
+    """A Hub response larger than the cap (before or after decompression), or in an encoding not asked for."""
+
 
 class Call:
     """One command's Hub work, as seen by the transport in the threads that do it.
@@ -31,10 +43,12 @@ class Call:
     any further request from those threads fails at once, so work left behind stops quickly.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
         self.error: BaseException | None = None
         self.status: int | None = None
+        self.first_network_error_at: float | None = None
         self.abandoned = threading.Event()
+        self.max_bytes = max_bytes
 
     def bind(self) -> None:
         """Attach the calling thread to this call."""
@@ -133,6 +147,7 @@ def _install_timeout(timeout: float) -> None:
                 call = _current_call()
                 if call is not None and call.abandoned.is_set():
                     raise Abandoned("the command has given up on the Hub")
+                request.headers["Accept-Encoding"] = "gzip, deflate"  # no br, no zstd: those are refused
                 try:
                     response = self.inner.handle_request(request)
                 except Exception as exc:
@@ -141,7 +156,9 @@ def _install_timeout(timeout: float) -> None:
                     raise
                 if call is not None and (response.status_code >= 500 or response.status_code == 429):
                     call.status = response.status_code
-                return response
+                return bounded_response(
+                    lib, request, response, call.max_bytes if call is not None else MAX_RESPONSE_BYTES
+                )
 
             def close(self) -> None:
                 self.inner.close()
@@ -160,11 +177,89 @@ def _install_timeout(timeout: float) -> None:
         _CONFIGURED_TIMEOUT = timeout
 
 
+def bounded_response(lib: Any, request: Any, response: Any, limit: int) -> Any:
+    """``response`` with a body that stops past ``limit`` bytes, counted after decompression.
+
+    A declared ``Content-Length`` past the limit is refused before reading. A gzip or deflate body is
+    decoded here, in bounded steps (``max_length``), and handed on without its ``Content-Encoding``, so
+    the HTTP library never inflates it unbounded; any other encoding is refused (only these are asked for).
+    """
+    headers = response.headers
+    try:
+        declared = int(headers.get("Content-Length", "0") or 0)
+    except ValueError:
+        declared = 0
+    encoding = (headers.get("Content-Encoding") or "identity").strip().lower()
+    if declared > limit or encoding not in (*ACCEPTED_ENCODINGS, "identity", ""):
+        response.close()
+        if declared > limit:
+            raise ResponseTooLarge(f"declares {declared:,} bytes, more than the {limit:,} accepted")
+        raise ResponseTooLarge(f"uses the content encoding {encoding[:40]!r}, which was not asked for")
+    inner = response.stream
+    decode = encoding in ACCEPTED_ENCODINGS
+
+    class Bounded(lib.SyncByteStream):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            import zlib
+
+            total = 0
+            # gzip (wbits 16+15) or zlib-wrapped deflate (auto-detected with 32+15)
+            d = zlib.decompressobj(47) if decode else None
+            raw_deflate = False
+            for chunk in inner:
+                if d is not None:
+                    try:
+                        out = d.decompress(chunk, limit - total + 1)
+                    except zlib.error:
+                        if total or raw_deflate or encoding != "deflate":
+                            raise
+                        d, raw_deflate = zlib.decompressobj(-15), True  # deflate without the zlib header
+                        out = d.decompress(chunk, limit - total + 1)
+                    if d.unconsumed_tail:
+                        raise ResponseTooLarge(f"expands past the {limit:,} bytes accepted")
+                else:
+                    out = chunk
+                total += len(out)
+                if total > limit:
+                    raise ResponseTooLarge(f"is larger than the {limit:,} bytes accepted")
+                if out:
+                    yield out
+
+        def close(self) -> None:
+            inner.close()
+
+    if decode:
+        headers = [
+            (k, v)
+            for k, v in headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length")
+        ]
+    return lib.Response(
+        response.status_code,
+        headers=headers,
+        stream=Bounded(),
+        extensions=response.extensions,
+        request=request,
+    )
+
+
 # -- errors ----------------------------------------------------------------------------------------
 
 
 def _names(exc: BaseException) -> set[str]:
     return {c.__name__ for c in type(exc).__mro__}
+
+
+def _in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """``exc`` or the first of its causes that is a ``kind`` (libraries wrap what a transport raises)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, kind):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
 
 
 def _status(exc: BaseException) -> int | None:
@@ -178,8 +273,16 @@ def classify(exc: BaseException, settings: HubSettings, hub_id: str | None = Non
     if isinstance(exc, HubError):
         return exc
     names = _names(exc)
-    where = f"the Hugging Face Hub at {settings.endpoint}"
+    where = f"the Hugging Face Hub at {settings.shown_endpoint}"
     subject = hub_id or "the request"
+    too_large = _in_chain(exc, ResponseTooLarge)
+    if too_large is not None:
+        return HubError(
+            "invalid",
+            f"The Hub's response for {subject} {too_large}; it was abandoned",
+            "Check HF_ENDPOINT points at a Hugging Face Hub",
+            hub_id,
+        )
     if "OfflineModeIsEnabled" in names:
         return offline_error()
     if "LocalEntryNotFoundError" in names:
@@ -239,7 +342,7 @@ def classify(exc: BaseException, settings: HubSettings, hub_id: str | None = Non
     if "TimeoutException" in names or "Timeout" in names or isinstance(exc, TimeoutError):
         return HubError(
             "timeout",
-            f"The Hugging Face Hub at {settings.endpoint} did not answer within {settings.timeout:g} s",
+            f"The Hugging Face Hub at {settings.shown_endpoint} did not answer within {settings.timeout:g} s",
             "Try again later, or raise WHICHMODEL_HUB_TIMEOUT",
             hub_id,
         )
@@ -265,8 +368,28 @@ def classify(exc: BaseException, settings: HubSettings, hub_id: str | None = Non
 
 # -- deadline ----------------------------------------------------------------------------------------
 
+NETWORK_GRACE_S = 0.5  # after a refused or timed-out request, how long the library may still answer (cache)
 
-def call_with_deadline(fn: Callable[[], T], settings: HubSettings, what: str = "the request") -> T:
+
+def network_down(call: Call, settings: HubSettings) -> HubError | None:
+    """The classified error once a request of ``call`` was refused or timed out ``NETWORK_GRACE_S`` ago.
+
+    huggingface_hub retries such requests for ~23 s (sleeping 1, 2, 4, 8, 8 s); a refused connection or
+    a request that already timed out will not get better, so callers stop waiting at the first one."""
+    err = call.error
+    if err is None or not _names(err) & {"ConnectError", "TimeoutException"}:
+        return None
+    now = time.monotonic()
+    if call.first_network_error_at is None:
+        call.first_network_error_at = now
+    if now - call.first_network_error_at < NETWORK_GRACE_S:
+        return None
+    return classify(err, settings)
+
+
+def call_with_deadline(
+    fn: Callable[[], T], settings: HubSettings, what: str = "the request", max_bytes: int = MAX_RESPONSE_BYTES
+) -> T:
     """Run ``fn`` in a daemon thread and give up after ``settings.deadline`` seconds.
 
     huggingface_hub retries listings and downloads on 5xx and network errors (with sleeps); the
@@ -274,7 +397,7 @@ def call_with_deadline(fn: Callable[[], T], settings: HubSettings, what: str = "
     """
     box: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
 
-    call = Call()
+    call = Call(max_bytes)
 
     def target() -> None:
         call.bind()
@@ -321,7 +444,7 @@ def _wait(
             why = f" (it kept answering HTTP {call.status})" if call.status else ""
             raise HubError(
                 "deadline",
-                f"The Hugging Face Hub at {settings.endpoint} did not complete {what} within "
+                f"The Hugging Face Hub at {settings.shown_endpoint} did not complete {what} within "
                 f"{settings.deadline:g} s{why}",
                 "Try again later, or raise WHICHMODEL_HUB_DEADLINE",
             )

@@ -14,22 +14,37 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whichmodel.hub.client import Call, classify, prepare
+from whichmodel.hub.client import Call, classify, network_down, prepare
 from whichmodel.hub.settings import HubError, HubSettings
-from whichmodel.hub_snapshot import HubRecord, Snapshot, iso, read_snapshot, utc_now, write_snapshot
+from whichmodel.hub_snapshot import (
+    HubRecord,
+    Snapshot,
+    backup,
+    bounded_count,
+    clean_text,
+    gated_value,
+    inspect_snapshot,
+    iso,
+    locked,
+    snapshot_path,
+    utc_now,
+    write_snapshot,
+)
 
 EXPAND = ["downloads", "likes", "cardData", "gated", "safetensors", "lastModified", "pipeline_tag", "config"]
 """The ``expand`` properties asked of ``model_info`` (only these come back)."""
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A count from the Hub, bounded (a 400-digit download count is unknown, not stored)."""
+    return bounded_count(value)
 
 
 def _str(value: Any) -> str | None:
+    """A string from the Hub without control or bidi characters, cut to a sane length."""
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str)), None)
-    return (value.strip() or None) if isinstance(value, str) else None
+    return clean_text(value)
 
 
 def card_license(card_data: Any) -> str | None:
@@ -51,16 +66,15 @@ def _iso_value(value: Any) -> str | None:
 
 
 def _gated(value: Any) -> bool | str | None:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str):
-        return value
-    return None
+    """False, "auto" or "manual"; any other value (escape codes included) is unknown."""
+    return gated_value(value)
 
 
 def config_architectures(config: Any) -> tuple[str, ...]:
     archs = config.get("architectures") if isinstance(config, dict) else None
-    return tuple(a for a in archs if isinstance(a, str)) if isinstance(archs, list) else ()
+    if not isinstance(archs, list):
+        return ()
+    return tuple(a for a in (clean_text(x) for x in archs[:20]) if a)
 
 
 def safetensors_total(safetensors: Any) -> int | None:
@@ -71,10 +85,18 @@ def safetensors_total(safetensors: Any) -> int | None:
 
 
 def record_from_info(info: Any, hub_id: str, fetched_at: str) -> HubRecord:
-    """A snapshot record from a huggingface_hub ``ModelInfo``."""
+    """A snapshot record from a huggingface_hub ``ModelInfo``, for the id that was asked for.
+
+    The record is always filed under ``hub_id``: an answer for another repository (a redirect after a
+    rename, or a wrong answer) never overwrites that repository's record. Raises ValueError when the
+    answer names another repository that is not the same one spelt differently.
+    """
     rid = getattr(info, "id", None)
+    renamed = isinstance(rid, str) and rid.strip().lower() != hub_id.strip().lower()
+    if renamed and str(rid).rsplit("/", 1)[-1].lower() != hub_id.rsplit("/", 1)[-1].lower():
+        raise AnswerMismatch(f"the Hub answered for {clean_text(rid, 100)!r} when asked for {hub_id!r}")
     return HubRecord(
-        hub_id=rid if isinstance(rid, str) and "/" in rid else hub_id,
+        hub_id=hub_id,
         downloads=_int(getattr(info, "downloads", None)),
         likes=_int(getattr(info, "likes", None)),
         gated=_gated(getattr(info, "gated", None)),
@@ -87,11 +109,22 @@ def record_from_info(info: Any, hub_id: str, fetched_at: str) -> HubRecord:
     )
 
 
+class AnswerMismatch(ValueError):
+    """The Hub's answer is about another repository than the one asked for."""
+
+
 def fetch_record(api: Any, hub_id: str, settings: HubSettings) -> HubRecord:
     """One ``model_info`` request; raises :class:`HubError`."""
     try:
         info = api.model_info(hub_id, expand=EXPAND, timeout=settings.timeout)
         return record_from_info(info, hub_id, iso(utc_now()))
+    except AnswerMismatch as exc:
+        raise HubError(
+            "invalid",
+            str(exc)[0].upper() + str(exc)[1:],
+            "Check HF_ENDPOINT points at a Hugging Face Hub",
+            hub_id,
+        ) from None
     except Exception as exc:
         raise classify(exc, settings, hub_id) from None
 
@@ -117,6 +150,12 @@ class RefreshResult:
     snapshot: Snapshot | None = None
     path: Path | None = None
     previous_kept: bool = False
+    warnings: list[str] = field(default_factory=list)  # what happened to an unreadable previous snapshot
+    backup: Path | None = None  # where an unreadable previous snapshot was moved
+
+
+POLL_S = 0.05  # how often the refresh looks for a connection failure the library is still retrying
+NETWORK_KINDS = {"connect", "timeout"}
 
 
 def fetch_all(
@@ -157,14 +196,17 @@ def fetch_all(
         threading.Thread(target=worker, name=f"whichmodel-hub-{i}", daemon=True).start()
     pending = set(hub_ids)
     deadline = start + settings.deadline
+    unreachable: HubError | None = None
     while pending:
         left = deadline - time.monotonic()
         if left <= 0:
             break
         try:
-            hub_id, outcome = done.get(timeout=left)
+            hub_id, outcome = done.get(timeout=min(left, POLL_S))
         except queue.Empty:
-            break
+            if not result.records and (unreachable := network_down(call, settings)) is not None:
+                break  # the library is still retrying a connection that failed: it will not get better
+            continue
         pending.discard(hub_id)
         if isinstance(outcome, HubRecord):
             result.records.append(outcome)
@@ -172,8 +214,15 @@ def fetch_all(
             result.failures.append(outcome)
         if progress is not None:
             progress(hub_id, isinstance(outcome, HubRecord))
+        if not result.records and isinstance(outcome, HubError) and outcome.kind in NETWORK_KINDS:
+            unreachable = outcome  # the first connection failure, before anything worked, ends the refresh
+            break
     stop.set()
     call.abandon()
+    if unreachable is not None:
+        result.failures = [unreachable]
+        result.elapsed_s = time.monotonic() - start
+        return result
     if pending:
         result.deadline_hit = True
         for hub_id in hub_ids:
@@ -205,16 +254,44 @@ def refresh(
     what succeeded into the previous snapshot. Raises :class:`HubError` only for offline mode or settings.
     """
     settings = settings or HubSettings.from_env()
+    p = path if path is not None else snapshot_path()
+    before = inspect_snapshot(p)
+    if before.state == "newer":  # refuse before any request: nothing fetched could be stored
+        raise newer_error(p, before.reason)
     result = fetch_all(hub_ids, settings, progress)
     if not result.records:
         result.previous_kept = True
         return result
-    warnings: list[str] = []
-    previous = read_snapshot(path, warnings) or Snapshot()
-    snap = previous.merged(result.records, fetched_at=iso(utc_now()), endpoint=settings.endpoint)
-    result.path = write_snapshot(snap, path)
+    with locked(p):  # re-read, merge and replace under the lock: concurrent refreshes all keep their records
+        current = inspect_snapshot(p)
+        if current.state == "newer":
+            raise newer_error(p, current.reason)
+        if current.state in ("corrupt", "unreadable", "partial"):
+            try:
+                result.backup = backup(p)
+            except OSError as exc:
+                raise OSError(
+                    exc.errno,
+                    f"the unreadable snapshot could not be kept as a backup ({exc.strerror or exc})",
+                ) from None
+            kept = "the readable records were kept; " if current.state == "partial" else ""
+            result.warnings.append(
+                f"The previous Hub snapshot could not be fully read ({current.reason}); {kept}"
+                f"it was kept as {result.backup.name}."
+            )
+        previous = current.snapshot or Snapshot()
+        snap = previous.merged(result.records, fetched_at=iso(utc_now()), endpoint=settings.shown_endpoint)
+        result.path = write_snapshot(snap, p)
     result.snapshot = snap
     return result
+
+
+def newer_error(path: Path, reason: str) -> HubError:
+    return HubError(
+        "setting",
+        f"The Hub snapshot {clean_text(str(path), 300)} {reason.removeprefix('it ')}; refusing to overwrite it",
+        "Upgrade whichmodel, or move the file away (or set WHICHMODEL_CACHE_DIR) to start a new snapshot",
+    )
 
 
 def summarize_failures(failures: Sequence[HubError]) -> HubError:

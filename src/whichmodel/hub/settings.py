@@ -53,17 +53,78 @@ def offline_error(what: str = "reach the Hub") -> HubError:
     )
 
 
+MAX_SECONDS = 86400.0
+"""The longest timeout or deadline accepted (one day): past it a value is a typo, and 1e308 s overflows."""
+
+
+def _shown(raw: str) -> str:
+    """An environment value quoted back in an error: printable and short."""
+    text = "".join(c if c.isprintable() else "?" for c in raw)
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
 def _seconds(name: str, default: float) -> float:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = float(raw)
+        value = float(raw) if raw.isascii() else -1.0
     except ValueError:
         value = -1.0
-    if not (value > 0) or value == float("inf"):
-        raise HubError("setting", f"{name} must be a positive number of seconds, not {raw!r}")
+    if not (0 < value <= MAX_SECONDS):
+        raise HubError(
+            "setting",
+            f"{name} must be a positive number of seconds (at most {MAX_SECONDS:g}), not {_shown(raw)!r}",
+        )
     return value
+
+
+def redact_url(url: str) -> str:
+    """``url`` without credentials: no user or password, no query string or fragment (``?token=``).
+
+    Used wherever an endpoint is shown (messages, ``--json``) or stored (the snapshot).
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "(an invalid URL)"
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{port}" if port is not None else "")
+    if parts.username is not None or parts.password is not None:
+        netloc = "***@" + netloc
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def check_endpoint(ep: str) -> str:
+    """Raise a ``setting`` HubError unless ``ep`` is a well-formed http(s) URL with a host and a valid port."""
+    from urllib.parse import urlsplit
+
+    if not ep.startswith(("http://", "https://")):
+        raise HubError(
+            "setting",
+            f"HF_ENDPOINT must be an http(s) URL, not {_shown(redact_url(ep) if '://' in ep else ep)!r}",
+        )
+    try:
+        parts = urlsplit(ep)
+        port = parts.port  # raises for 99999 or a non-number
+        host = parts.hostname
+    except ValueError as exc:
+        raise HubError(
+            "setting", f"HF_ENDPOINT is not a valid URL ({exc})", "Write it as https://host[:port]"
+        ) from None
+    if not host or not ep.isascii() or any(c.isspace() for c in ep):
+        raise HubError(
+            "setting",
+            "HF_ENDPOINT is not a valid URL (no host, or spaces)",
+            "Write it as https://host[:port]",
+        )
+    del port
+    return ep
 
 
 @dataclass(frozen=True)
@@ -74,10 +135,15 @@ class HubSettings:
     deadline: float = DEFAULT_DEADLINE
     workers: int = DEFAULT_WORKERS
 
-    def __repr__(self) -> str:  # never show the token
+    @property
+    def shown_endpoint(self) -> str:
+        """The endpoint as it may be shown or stored: without credentials (:func:`redact_url`)."""
+        return redact_url(self.endpoint)
+
+    def __repr__(self) -> str:  # never show the token, nor credentials in the endpoint
         token = "set" if self.token else "none"
         return (
-            f"HubSettings(endpoint={self.endpoint!r}, token={token}, timeout={self.timeout:g}, "
+            f"HubSettings(endpoint={self.shown_endpoint!r}, token={token}, timeout={self.timeout:g}, "
             f"deadline={self.deadline:g}, workers={self.workers})"
         )
 
@@ -96,19 +162,25 @@ class HubSettings:
 
         Raises :class:`HubError` (kind ``setting``) for a malformed value.
         """
-        ep = (endpoint or os.environ.get("HF_ENDPOINT", "").strip() or DEFAULT_ENDPOINT).rstrip("/")
-        if not ep.startswith(("http://", "https://")):
-            raise HubError("setting", f"HF_ENDPOINT must be an http(s) URL, not {ep!r}")
+        ep = check_endpoint(
+            (endpoint or os.environ.get("HF_ENDPOINT", "").strip() or DEFAULT_ENDPOINT).rstrip("/")
+        )
         token = os.environ.get("HF_TOKEN", "").strip() or None
+        if token is not None and not (token.isascii() and token.isprintable() and " " not in token):
+            raise HubError(  # the token itself is never echoed
+                "setting",
+                "HF_TOKEN holds characters a token cannot have (only printable ASCII, no spaces)",
+                "Copy the token again from your Hugging Face settings, or unset HF_TOKEN",
+            )
         t = timeout if timeout is not None else _seconds(ENV_TIMEOUT, DEFAULT_TIMEOUT)
         d = deadline if deadline is not None else _seconds(ENV_DEADLINE, DEFAULT_DEADLINE)
         if workers is None:
             raw = os.environ.get(ENV_WORKERS, "").strip()
             if raw:
-                if not raw.isdigit() or not 1 <= int(raw) <= MAX_WORKERS:
+                if not (raw.isascii() and raw.isdecimal()) or not 1 <= int(raw) <= MAX_WORKERS:
                     raise HubError(
                         "setting",
-                        f"{ENV_WORKERS} must be a whole number from 1 to {MAX_WORKERS}, not {raw!r}",
+                        f"{ENV_WORKERS} must be a whole number from 1 to {MAX_WORKERS}, not {_shown(raw)!r}",
                     )
                 workers = int(raw)
             else:
