@@ -23,6 +23,7 @@ from typing import Any
 from whichmodel.catalog_schema import Model, Task
 
 MIN_FIT_MODELS = 6  # fewer measured models than this and a 8-feature fit is noise: use the prior
+SHRINK_MODELS = 3  # a percentile among n models counts n/(n+3): one lucky figure on a rare benchmark is not 100
 RIDGE = 1.0  # ridge penalty on standardised features (not the intercept): stable fits on small catalogs
 PRIOR_SIZE_RANGE = (-2.0, 2.0)  # log10 billions: 10M parameters score 0 on size, 100B score 1 (assumption)
 PRIOR_YEARS = (2018, 2025)  # BERT (2018) to the newest generation in the catalog (assumption)
@@ -196,13 +197,26 @@ class TaskQuality:
         self.fit = fit_ridge([_features(m, task.id) for m, _ in measured], [q.value for _, q in measured])
 
     def percentile(self, bench: str, score: float) -> float:
+        """0-100 on one benchmark: half the mid-rank percentile among the measured models (shrunk toward 50 when few
+        models share the benchmark), half the score relative to the best measured one (percentiles alone turn a
+        2-point gap into a 40-point one)."""
         values = self.sorted_scores.get(bench, [])
-        if len(values) <= 1:
+        if not values:
             return 50.0
+        n = len(values)
         below = sum(1 for v in values if v < score)
         equal = sum(1 for v in values if v == score)
-        pct = (below + 0.5 * equal) / len(values) * 100.0
-        return pct if self.higher.get(bench, True) else 100.0 - pct
+        pct = (below + 0.5 * equal) / n * 100.0
+        higher = self.higher.get(bench, True)
+        if not higher:
+            pct = 100.0 - pct
+        pct = 50.0 + (pct - 50.0) * n / (n + SHRINK_MODELS)
+        best = values[-1] if higher else values[0]
+        if higher:
+            ratio = 100.0 * score / best if best > 0 else 50.0
+        else:
+            ratio = 100.0 * best / score if score > 0 else 50.0
+        return min(100.0, max(0.0, 0.5 * pct + 0.5 * ratio))
 
     def measured(self, m: Model) -> BaseQuality | None:
         mine: dict[str, list[Any]] = {}

@@ -43,7 +43,7 @@ PARAMS_TOLERANCE = 0.2  # a safetensors count more than 20% off the catalog's is
 # Quality adjustments, in points of the task's 0-100 quality scale (assumptions, documented in docs/scoring.md):
 SPECIALIST_BONUS = 12.0  # a specialist for the task without a figure on it, over a generalist of its size
 OFF_SPECIALITY_PENALTY = 20.0  # a specialist (code, tables, NER) prompted into another task
-DOMAIN_MATCH_BONUS = 10.0  # pre-trained on the user's domain (Gururangan et al. 2020, DAPT gains of 2-8 F1)
+DOMAIN_MATCH_BONUS = 15.0  # pre-trained on the user's domain (Gururangan et al. 2020, DAPT gains of 2-8 F1)
 DOMAIN_MISMATCH_PENALTY = 15.0  # specialised in another domain (a code model for a medical assistant)
 NAMED_LANGUAGE_PENALTY = 0.0
 MULTI_HIGH_RESOURCE_PENALTY = 4.0  # a multilingual model on a high-resource language its card does not list
@@ -73,7 +73,7 @@ TIGHT_SERVING_COST_FACTOR = (
     3.0  # on cpu and edge, size is latency the user feels: the cost component weighs 3x
 )
 PROMPTED_DISCRIMINATIVE_PENALTY = (
-    10.0  # a generative model prompted into a label/tag task (Bucher & Martini 2024)
+    10.0  # a generative model prompted into a non-generative task: labels, tags, spans (Bucher & Martini 2024)
 )
 
 # Languages with large public text corpora: Joshi et al. 2020 (arXiv:2004.09095) classes 4-5, approximately.
@@ -547,7 +547,7 @@ def expected_quality(ctx: Context, c: Candidate) -> tuple[float, dict[str, Any],
             v -= ZERO_SHOT_PENALTY
             notes.append(f"-{ZERO_SHOT_PENALTY:g} zero-shot, not trained on your labels")
         prompted = c.strategy == "as-is" and promptable(m, table.task) and tid not in m.tasks
-        if prompted and table.task.output in FIXED_LABELS:
+        if prompted and not table.task.generative:
             v -= PROMPTED_DISCRIMINATIVE_PENALTY
             notes.append(f"-{PROMPTED_DISCRIMINATIVE_PENALTY:g} prompted into {tid}")
         values.append(v)

@@ -44,6 +44,13 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
     ],
     "whichmodel tasks": [("whichmodel tasks", "every task, its aliases and family fit")],
     "whichmodel architectures": [("whichmodel architectures", "the three transformer families explained")],
+    "whichmodel recipe": [
+        ("whichmodel recipe --task chat --examples 10k --gpu-hours 20 --to trl", "a training script for pick #1"),
+    ],
+    "whichmodel rules": [
+        ("whichmodel rules", "every rule: constraints that veto, preferences that score"),
+        ("whichmodel rules quality --json", "how expected quality is computed, as JSON"),
+    ],
     "whichmodel schema": [("whichmodel schema > advice.schema.json", "the JSON Schema of advise --json")],
     "whichmodel catalog": [("whichmodel catalog list --task ner", "the catalog's models for a task")],
     "whichmodel catalog list": [
