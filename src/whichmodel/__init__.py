@@ -16,7 +16,7 @@ import sys as _sys
 if _os.path.basename(_sys.argv[0] if _sys.argv else "").lower() in ("whichmodel", "whichmodel.exe"):
     # Run as the `whichmodel` command: Ctrl-C during start-up (imports take a few hundred milliseconds)
     # ends the process with "Interrupted." and exit 130, never a traceback. `cli.main` takes over from here.
-    import _signal  # built in: importing it cannot itself be interrupted half-way, as signal.py could
+    import _signal  # type: ignore[import-not-found]  # built in: importing it cannot itself be interrupted half-way, as signal.py could
 
     def _interrupted_early(signum: int, frame: object) -> None:  # pragma: no cover - timing dependent
         try:

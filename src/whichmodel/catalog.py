@@ -219,7 +219,7 @@ def read_file(
         problems = []
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            problems.append(Problem(name, document.line_of(loc), _loc_text(loc, data), _message(err)))
+            problems.append(Problem(name, document.line_of(loc), _loc_text(loc, data), _message(dict(err))))
         return FileResult(path, None, problems, document)
     problems = []
     for section in SECTIONS:

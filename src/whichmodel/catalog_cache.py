@@ -26,6 +26,7 @@ the cache rewritten. A cache is an optimisation; it never makes a command fail.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -213,12 +214,12 @@ def _restorer(cls: type) -> Callable[[Any], Any]:
         if fn is not None:
             convert[name] = fn
         if info.default_factory is not None:
-            factories[name] = info.default_factory  # type: ignore[assignment]
+            factories[name] = info.default_factory  # type: ignore[assignment,unused-ignore]
         elif not info.is_required():
             if isinstance(info.default, str | int | float | bool | type(None) | tuple):
                 static[name] = info.default
             else:  # pragma: no cover - no mutable plain default in the schema today
-                factories[name] = lambda v=info.default: copy.deepcopy(v)
+                factories[name] = functools.partial(copy.deepcopy, info.default)
     setattr_ = object.__setattr__
 
     def restore(data: Any) -> Any:
@@ -234,7 +235,7 @@ def _restorer(cls: type) -> Callable[[Any], Any]:
         for name, fn in convert.items():
             full[name] = fn(full[name])
         data = full
-        obj = cls.__new__(cls)
+        obj: Any = object.__new__(cls)
         setattr_(obj, "__dict__", data)
         setattr_(obj, "__pydantic_fields_set__", given)
         setattr_(obj, "__pydantic_extra__", None)
@@ -243,6 +244,26 @@ def _restorer(cls: type) -> Callable[[Any], Any]:
 
     _RESTORERS[cls] = restore
     return restore
+
+
+def _restore_model(cls: type, v: Any) -> Any:
+    return _restorer(cls)(v)
+
+
+def _optional(fn: Callable[[Any], Any], v: Any) -> Any:
+    return None if v is None else fn(v)
+
+
+def _list_of(fn: Callable[[Any], Any], v: Any) -> list[Any]:
+    return [fn(x) for x in _list(v)]
+
+
+def _dict_of(fn: Callable[[Any], Any], v: Any) -> dict[str, Any]:
+    return {k: fn(x) for k, x in _dict(v).items()}
+
+
+def _tuple(v: Any) -> tuple[Any, ...]:  # pragma: no cover - no tuple field today; JSON has lists only
+    return tuple(_list(v))
 
 
 def _converter(annotation: Any) -> Callable[[Any], Any] | None:
@@ -254,13 +275,13 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
     if origin is typing.Annotated:
         return _converter(args[0])
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return lambda v, cls=annotation: _restorer(cls)(v)
+        return functools.partial(_restore_model, annotation)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         if len(inner) == 1:
             fn = _converter(inner[0])
             if fn is not None:
-                return lambda v, fn=fn: None if v is None else fn(v)
+                return functools.partial(_optional, fn)
             return None
         if any(_converter(a) is not None for a in inner):  # pragma: no cover - no such field today
             raise TypeError(f"cannot cache a union of models: {annotation!r}")
@@ -269,14 +290,14 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
         fn = _converter(args[0]) if args else None
         if fn is None:
             return _list
-        return lambda v, fn=fn: [fn(x) for x in _list(v)]
+        return functools.partial(_list_of, fn)
     if origin is dict:
         fn = _converter(args[1]) if len(args) == 2 else None
         if fn is None:
             return _dict
-        return lambda v, fn=fn: {k: fn(x) for k, x in _dict(v).items()}
+        return functools.partial(_dict_of, fn)
     if origin is tuple:  # pragma: no cover - no tuple field today; JSON has lists only
-        return lambda v: tuple(_list(v))
+        return _tuple
     return None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from whichmodel.catalog import Catalog
-from whichmodel.catalog_schema import Model, Task
+from whichmodel.catalog_schema import Model, Task, Variant
 
 INSTRUCT_WORDS = re.compile(r"(instruct|chat|-it\b|-it-|assistant)", re.IGNORECASE)
 
@@ -33,6 +33,7 @@ def to_model(found: Any, task: Task, catalog: Catalog) -> Model | None:
     lic = (found.license or "").lower()
     license_id = lic if lic in catalog.licenses else "unknown"
     open_ended = task.generative and task.capability >= 1.0  # chat, free generation, code
+    variant: Variant
     if open_ended:
         variant = "instruct" if INSTRUCT_WORDS.search(found.hub_id) else "base"
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from whichmodel.catalog_schema import Accelerator, Model, ServingTarget
@@ -626,8 +626,8 @@ def model_shape(params: float, model: Model | None = None, family: str | None = 
     fam = _family(family, model)
     stacks = 2 if fam == "encoder-decoder" else 1
     per_stack = params / stacks
-    layers = getattr(model, "layers", None)
-    hidden = getattr(model, "hidden_size", None)
+    layers: Any = getattr(model, "layers", None)
+    hidden: Any = getattr(model, "hidden_size", None)
     approx: list[str] = []
     if hidden is None and layers is None:
         hidden = round((per_stack * HIDDEN_PER_LAYER / PARAMS_PER_LAYER_HIDDEN2) ** (1 / 3))
@@ -1115,7 +1115,7 @@ def finetune_tokens(
 def _default_dtype(strategy: str, accelerator: Accelerator | ServingTarget) -> str:
     if strategy == "qlora" or not is_gpu(accelerator):
         return "int4"  # CPU and edge: 4-bit GGUF, how llama.cpp and Ollama ship models
-    return "bf16" if accelerator.bf16_supported else "fp16"
+    return "bf16" if getattr(accelerator, "bf16_supported", True) else "fp16"
 
 
 def _default_optimizer(strategy: str) -> str:
@@ -1794,9 +1794,9 @@ def estimate_serving(
     notes: list[Note] = []
     target_id = getattr(target, "id", "device")
     if on_gpu:
-        bandwidth = (target.bandwidth_gbps or 0.0) * gpus  # type: ignore[union-attr]
+        bandwidth = (target.bandwidth_gbps or 0.0) * gpus
         peak = (target.bf16_tflops or 0.0) * 1e12 * gpus * PREFILL_MFU  # type: ignore[union-attr]
-        memory_gb = usable_memory_gb(target) * gpus  # type: ignore[arg-type]
+        memory_gb = usable_memory_gb(target) * gpus
         overhead = FRAMEWORK_OVERHEAD_GB * gpus
         price = target.usd_per_hour * gpus if target.usd_per_hour is not None else None  # type: ignore[union-attr]
     else:
@@ -1890,7 +1890,7 @@ def estimate_serving(
             Note("Prefill: 2·N FLOPs per input token at {:g} of peak (compute-bound)", (PREFILL_MFU,))
         )
     else:
-        prefill = ttft = None
+        prefill = ttft = None  # type: ignore[assignment]
         notes.append(
             Note(
                 "No compute figure for {}: prefill speed and time to first token not estimated", (target_id,)

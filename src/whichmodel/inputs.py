@@ -8,7 +8,7 @@ results and the same error messages. Pure: no printing, no network. Errors are
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -350,7 +350,7 @@ def estimate_document(
 # --- the catalog ------------------------------------------------------------------------------------------
 
 
-def load(paths: list[str | Path] | tuple[str | Path, ...] = ()) -> Catalog:
+def load(paths: Sequence[str | Path] = ()) -> Catalog:
     """The bundled catalog plus user catalogs, or an error listing every problem."""
     from whichmodel.catalog import CatalogError as Invalid
     from whichmodel.catalog import load_catalog

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class SafeLoader(_BaseLoader):
     """The safe loader, minus timestamp resolution: dates stay the strings they were written as.
 
     A key written twice in one mapping is an error (PyYAML would silently keep the last value).
@@ -291,7 +291,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen: set[str] = set()
-        dupe = next(key for key, _ in pairs if key in seen or seen.add(key))
+        dupe = None
+        for key, _ in pairs:
+            if key in seen:
+                dupe = key
+                break
+            seen.add(key)
         raise ValueError(f"duplicate key {dupe!r}")
     return out
 

@@ -36,7 +36,7 @@ def typer_abort() -> type[BaseException]:
     try:
         from typer.exceptions import Abort
     except ImportError:  # pragma: no cover - older Typer re-exports click's Abort
-        from click.exceptions import Abort  # type: ignore[no-redef]
+        from click.exceptions import Abort  # type: ignore[no-redef,assignment,unused-ignore]
     return Abort
 
 

@@ -131,13 +131,13 @@ def _install_timeout(timeout: float) -> None:
             _CONFIGURED_TIMEOUT = timeout
             return
 
-        class CappedTimeout(lib.BaseTransport):
+        class CappedTimeout(lib.BaseTransport):  # type: ignore[name-defined]
             """Replaces a missing (None) timeout, and caps a longer one, before the request is sent."""
 
             def __init__(self) -> None:
                 self.inner = lib.HTTPTransport()
 
-            def handle_request(self, request):  # type: ignore[no-untyped-def]
+            def handle_request(self, request):
                 given = dict(request.extensions.get("timeout") or {})
                 capped = {}
                 for key in ("connect", "read", "write", "pool"):
@@ -165,7 +165,7 @@ def _install_timeout(timeout: float) -> None:
 
         hook = getattr(hf_http, "hf_request_event_hook", None)
 
-        def factory():  # type: ignore[no-untyped-def]
+        def factory():
             return lib.Client(
                 transport=CappedTimeout(),
                 event_hooks={"request": [hook]} if hook else {},
@@ -199,7 +199,7 @@ def bounded_response(lib: Any, request: Any, response: Any, limit: int) -> Any:
     decode = encoding in ACCEPTED_ENCODINGS
 
     class Bounded(lib.SyncByteStream):
-        def __iter__(self):  # type: ignore[no-untyped-def]
+        def __iter__(self):
             import zlib
 
             total = 0
