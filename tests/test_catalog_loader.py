@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from contract import CONTRACT_TASKS
-from whichmodel.catalog import CatalogError, bundled_dir, load_catalog
+from whichmodel.catalog import Catalog, CatalogError, bundled_dir, load_catalog
 from whichmodel.catalog_schema import CatalogFile
 
 GOOD_MODEL = {
@@ -273,7 +273,7 @@ def test_a_cache_symlink_is_not_followed(cache, tmp_path):
     from whichmodel import catalog_cache
 
     key = path.name[len("catalog-") : -len(".json")]
-    assert catalog_cache.read(key) is None  # O_NOFOLLOW
+    assert catalog_cache.read(key, Catalog) is None  # O_NOFOLLOW
     assert load_catalog([user], use_env=False).model("my-bert").params_b == 0.11
     assert not path.is_symlink(), "the link was replaced by a real cache file"
 
@@ -290,15 +290,15 @@ def test_cache_is_used_only_in_a_private_folder(cache, tmp_path):
     from whichmodel import catalog_cache
 
     key = path.name[len("catalog-") : -len(".json")]
-    assert catalog_cache.read(key) is not None
+    assert catalog_cache.read(key, Catalog) is not None
     path.chmod(0o666)  # a cache file others can write: not trusted
-    assert catalog_cache.read(key) is None
+    assert catalog_cache.read(key, Catalog) is None
     path.chmod(0o600)
     import os
 
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # another user's file (only root can make one here)
         os.chown(path, 54321, -1)
-        assert catalog_cache.read(key) is None
+        assert catalog_cache.read(key, Catalog) is None
 
 
 def test_cache_checks_the_open_file_not_the_name(tmp_path):

@@ -534,7 +534,7 @@ def _load_catalog(extra: Sequence[str | Path], *, use_env: bool, cache: bool) ->
     from whichmodel import catalog_cache
 
     key = catalog_cache.cache_key([(label, data or b"") for _, label, data in contents])
-    cached = catalog_cache.read(key)
+    cached = catalog_cache.read(key, Catalog)
     if cached is not None:
         return cached
     cat = build_from(contents)

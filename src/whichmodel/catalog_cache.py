@@ -106,8 +106,9 @@ class _Mismatch(Exception):
     """The cache file does not hold what this version would have written."""
 
 
-def read(key: str) -> Catalog | None:
-    """The cached catalog for ``key``, or None (missing, unsafe, corrupt or written by other code)."""
+def read(key: str, factory: Callable[[], Catalog]) -> Catalog | None:
+    """The cached catalog for ``key`` (built with ``factory``, the empty :class:`Catalog`), or None (missing,
+    unsafe, corrupt or written by other code)."""
     path = cache_path(key)
     if path is None:
         return None
@@ -124,18 +125,17 @@ def read(key: str) -> Catalog | None:
             or meta.get("sha256") != hashlib.sha256(body).hexdigest()
         ):
             return None
-        return _catalog(json.loads(body))
+        return _catalog(json.loads(body), factory)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError, _Mismatch):
         return None
 
 
-def _catalog(data: Any) -> Catalog:
+def _catalog(data: Any, factory: Callable[[], Catalog]) -> Catalog:
     from whichmodel import catalog_schema as schema
-    from whichmodel.catalog import Catalog
 
     if not isinstance(data, dict):
         raise _Mismatch
-    cat = Catalog()
+    cat = factory()
     classes = {
         "models": schema.Model,
         "tasks": schema.Task,

@@ -328,9 +328,29 @@ class Snapshot:
         )
 
 
+def redact_url(url: str) -> str:
+    """``url`` without credentials: no user or password, no query string or fragment (``?token=``).
+
+    Used wherever an endpoint is shown (messages, ``--json``) or stored (the snapshot).
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "(an invalid URL)"
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{port}" if port is not None else "")
+    if parts.username is not None or parts.password is not None:
+        netloc = "***@" + netloc
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
 def _redacted(endpoint: str) -> str | None:
     """A stored endpoint without credentials (0.1 stored ``http://user:token@mirror`` as given)."""
-    from whichmodel.hub.settings import redact_url  # stdlib only
 
     return clean_text(redact_url(endpoint))
 

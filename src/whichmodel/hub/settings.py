@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from whichmodel.hub_snapshot import redact_url  # one definition, shared with the snapshot
+
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT = 10.0
 """Seconds for each request (connect, read, write): ``WHICHMODEL_HUB_TIMEOUT``."""
@@ -77,27 +79,6 @@ def _seconds(name: str, default: float) -> float:
             f"{name} must be a positive number of seconds (at most {MAX_SECONDS:g}), not {_shown(raw)!r}",
         )
     return value
-
-
-def redact_url(url: str) -> str:
-    """``url`` without credentials: no user or password, no query string or fragment (``?token=``).
-
-    Used wherever an endpoint is shown (messages, ``--json``) or stored (the snapshot).
-    """
-    from urllib.parse import urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        return "(an invalid URL)"
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host + (f":{port}" if port is not None else "")
-    if parts.username is not None or parts.password is not None:
-        netloc = "***@" + netloc
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def check_endpoint(ep: str) -> str:
