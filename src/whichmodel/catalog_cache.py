@@ -59,7 +59,7 @@ CODE_MODULES = ("catalog.py", "catalog_schema.py", "catalog_cache.py", "rule_spe
 """The modules whose source is part of the key: the code that reads, validates and caches catalog files
 (rule_specs.py: weights are validated against the rule registry)."""
 
-_SECTIONS = ("models", "tasks", "architectures", "accelerators", "serving", "licenses")
+_SECTIONS = ("models", "tasks", "architectures", "accelerators", "serving", "licenses", "languages")
 
 
 def code_digest() -> bytes:
@@ -143,6 +143,7 @@ def _catalog(data: Any, factory: Callable[[], Catalog]) -> Catalog:
         "accelerators": schema.Accelerator,
         "serving": schema.ServingTarget,
         "licenses": schema.License,
+        "languages": schema.Language,
     }
     for section in _SECTIONS:
         restore = _restorer(classes[section])
