@@ -53,16 +53,6 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
             "serving a 7B model on an RTX 4090",
         ),
     ],
-    "whichmodel recipe": [
-        (
-            "whichmodel recipe --task ner --examples 20k --gpu-hours 10",
-            "a training script for the top recommendation",
-        ),
-        (
-            "whichmodel recipe --task chat --examples 50k --gpu-hours 100 --to axolotl -o chat.yaml",
-            "an axolotl config for a chat model",
-        ),
-    ],
     "whichmodel tasks": [("whichmodel tasks", "every task, its aliases and family fit")],
     "whichmodel architectures": [("whichmodel architectures", "the three transformer families explained")],
     "whichmodel schema": [
