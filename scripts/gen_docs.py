@@ -16,24 +16,45 @@ END = "<!-- END GENERATED: {name} -->"
 
 
 def rule_table() -> str:
-    from whichmodel import rules
     from whichmodel.catalog import load_catalog
+    from whichmodel.rule_specs import SPECS
 
     weights = load_catalog(use_env=False).weights.rules
-    lines = ["| order | rule | weight | what it checks |", "|---|---|---|---|"]
-    for i, (name, fn) in enumerate(rules.RULES.items(), 1):
-        doc = " ".join((fn.__doc__ or "").split())
-        lines.append(f"| {i} | `{name}` | {weights.get(name, 0):g} | {doc} |")
+    lines = ["| rule | kind | component | weight | reads | what it checks | source |", "|---|---|---|---|---|---|---|"]
+    for spec in SPECS:
+        kind = spec.kind if spec.kind == "preference" else f"constraint ({spec.stage})"
+        weight = f"{weights.get(spec.id, 0):g}" if spec.kind == "preference" else "-"
+        reads = ", ".join(f"`{r}`" for r in spec.reads)
+        lines.append(
+            f"| `{spec.id}` | {kind} | {spec.component or '-'} | {weight} | {reads} | {spec.doc} | {spec.source} |"
+        )
+    return "\n".join(lines)
+
+
+def prefer_table() -> str:
+    from whichmodel.catalog import load_catalog
+
+    prefer = load_catalog(use_env=False).weights.prefer
+    lines = ["| --prefer | quality | fit | cost |", "|---|---|---|---|"]
+    for name, comp in prefer.items():
+        lines.append(f"| `{name}` | {comp.get('quality', 0):g} | {comp.get('fit', 0):g} | {comp.get('cost', 0):g} |")
     return "\n".join(lines)
 
 
 def constants_table() -> str:
-    from whichmodel import engine, rules
+    from whichmodel import engine, quality, rules
 
     names = [
-        (rules, "PLENTY_EXAMPLES"), (rules, "FEW_EXAMPLES"), (rules, "SMALL_MODEL_B"), (rules, "LARGE_MODEL_B"),
+        (rules, "PLENTY_EXAMPLES"), (rules, "FEW_EXAMPLES"), (rules, "SETFIT_MIN_EXAMPLES"),
+        (rules, "SETFIT_MAX_EXAMPLES"), (rules, "SMALL_MODEL_B"), (rules, "LARGE_MODEL_B"),
         (rules, "CPT_MIN_TOKENS"), (rules, "CPT_STRONG_TOKENS"), (rules, "CHUNK_VETO_FACTOR"), (rules, "MANY_LANGUAGES"),
-        (rules, "POPULAR_DOWNLOADS"), (rules, "KNOWN_DOWNLOADS"), (engine, "GENERATED_TOKENS"),
+        (rules, "SPECIALIST_BONUS"), (rules, "OFF_SPECIALITY_PENALTY"), (rules, "DOMAIN_MATCH_BONUS"),
+        (rules, "DOMAIN_MISMATCH_PENALTY"), (rules, "MULTI_HIGH_RESOURCE_PENALTY"), (rules, "MULTI_LOW_RESOURCE_PENALTY"),
+        (rules, "NO_CODE_PENALTY"), (rules, "ZERO_SHOT_PENALTY"), (rules, "PROMPTED_DISCRIMINATIVE_PENALTY"),
+        (rules, "FINETUNE_GAIN_PER_DECADE"), (rules, "FINETUNE_GAIN_FLOOR"), (rules, "FINETUNE_GAIN_CAP"),
+        (rules, "READY_GAIN"), (rules, "SETFIT_GAIN"), (rules, "CPT_GAIN_MAX"), (rules, "TIGHT_SERVING_COST_FACTOR"),
+        (rules, "POPULAR_DOWNLOADS"), (rules, "KNOWN_DOWNLOADS"), (quality, "MIN_FIT_MODELS"), (quality, "RIDGE"),
+        (quality, "PRIOR_SIZE_SHARE"), (engine, "GENERATED_TOKENS"),
         (engine, "MIN_PRETRAIN_PARAMS"), (engine, "CHINCHILLA_TOKENS_PER_PARAM"),
     ]  # fmt: skip
     lines = ["| constant | value |", "|---|---|"]
@@ -95,7 +116,7 @@ SECTIONS = {
         "readme-ner": readme_ner,
         "readme-json": readme_json,
     },
-    "docs/scoring.md": {"rules": rule_table, "constants": constants_table},
+    "docs/scoring.md": {"rules": rule_table, "prefer": prefer_table, "constants": constants_table},
     "docs/json.md": {"advice-schema": advice_schema},
 }
 

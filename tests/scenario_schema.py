@@ -40,6 +40,11 @@ SCOPE_KEYS = (
     "gpus",
     "serve",
     "license",
+    "labels",
+    "source_languages",
+    "target_languages",
+    "prefer",
+    "daily_tokens",
 )
 
 _NUMBER_WORD = re.compile(r"^\s*(\d+(?:\.\d+)?(?:[eE]\+?\d+)?)\s*([kKMBT]?)\s*$")
@@ -84,6 +89,11 @@ class Scope(BaseModel):
     domain: str | None = (
         None  # the application's domain (biomedical, legal, finance, ...), as the user states it
     )
+    labels: list[str] | None = None  # the user's classes or entity types
+    source_languages: list[str] | None = None  # translation: from
+    target_languages: list[str] | None = None  # translation: into
+    prefer: Literal["quality", "balanced", "cost"] | None = None
+    daily_tokens: int | float | str | None = None
 
     @field_validator("tasks")
     @classmethod

@@ -132,7 +132,7 @@ def test_rich_view_at_80_columns_and_no_color(run):
 def test_explain_lists_rules_and_rejections(run):
     code, out, _ = run(*MISSION, "--explain", env={"COLUMNS": "120"})
     assert code == 0
-    assert "task_fit:" in out and "Rejected (" in out and "Assumptions:" in out
+    assert "quality:" in out and "task_fit_points:" in out and "Rejected (" in out and "Assumptions:" in out
 
 
 def test_markdown_format(run):

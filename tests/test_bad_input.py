@@ -179,6 +179,13 @@ case("unknown option", ["advise", "--nosuch"], 2)
 case("option without value", ["advise", "--task"], 2)
 case("extra argument", ["schema", "extra"], 2)
 case("tasks extra argument", ["tasks", "extra"], 2)
+case("advise --prefer unknown", [*ADVISE, "--prefer", "fast"], 2, message="quality, balanced, cost")
+case("advise --daily-tokens negative", [*ADVISE, "--daily-tokens", "-5"], 2, message="--daily-tokens")
+case("advise --source-language not a code", [*ADVISE, "--source-language", "english!"], 2, message="ISO 639-1")
+case("advise --target-language multi", [*ADVISE, "--target-language", "multi"], 2, message="ISO 639-1")
+case("advise --labels too long", [*ADVISE, "--labels", "x" * 81], 2, message="--labels")
+case("rules unknown id", ["rules", "no-such-rule"], 2, message="unknown rule")
+case("rules near miss", ["rules", "qualty", "--json"], 2, message="quality")
 
 # --- files: scope files and catalog files ------------------------------------------------------------------
 

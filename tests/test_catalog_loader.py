@@ -164,7 +164,7 @@ def test_unknown_rule_in_weights_is_an_error(tmp_path):
     p = write(tmp_path, "w.yaml", "weights:\n  rules:\n    servng: 30\n")
     lines = problems(p)
     assert any(
-        "weights.rules.servng: unknown rule 'servng' (did you mean 'serving'?)" in line for line in lines
+        "weights.rules.servng: unknown rule 'servng' (did you mean 'serving_cost'?)" in line for line in lines
     ), lines
 
 

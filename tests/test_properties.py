@@ -164,14 +164,19 @@ def test_engine_on_random_scopes(raw: ScopeInput):
     top = doc["scope"]["top"]
     assert [r["rank"] for r in recs] == list(range(1, len(recs) + 1))
     assert len(recs) <= top
-    # best score first; the one exception by design: a model to train from scratch, when the from-scratch
-    # verdict says it is worth it, leads the list whatever its rule score
+    # best score first, a model to train from scratch included (it is ranked by its score like any other,
+    # and offered only when the from-scratch verdict says it is worth it); scores and components in 0-100
     scratch = [r for r in recs if r["hub_id"] is None]
     assert all(r["strategy"] == "pretrain" and r["template"] for r in scratch)
     if scratch:
-        assert len(scratch) == 1 and recs[0] is scratch[0] and doc["from_scratch"]["worth_it"] is True
-    scores = [r["score"] for r in recs if r["hub_id"] is not None]
+        assert len(scratch) == 1 and doc["from_scratch"]["worth_it"] is True
+    scores = [r["score"] for r in recs]
     assert scores == sorted(scores, reverse=True), scores
+    for r in recs:
+        assert 0 <= r["score"] <= 100
+        assert set(r["components"]) == {"quality", "fit", "cost"}
+        assert all(0 <= v <= 100 for v in r["components"].values())
+        assert r["quality"]["basis"] in ("measured", "imputed") and 0 <= r["quality"]["value"] <= 100
     for r in recs:
         for key, value in r["estimates"].items():
             if isinstance(value, int | float) and not isinstance(value, bool):

@@ -59,12 +59,20 @@ def _kwargs(call: ast.Call) -> dict[str, object]:
     return out
 
 
+def lora_pick(run) -> tuple[list[str], dict]:
+    """CHAT's first LoRA recommendation, as recipe flags (--rank N) and its advice entry (the ranking decides
+    which strategy leads; this test needs a LoRA pick)."""
+    _, adv, _ = run("advise", *CHAT, "--top", "20", "--json")
+    recs = [r for r in json.loads(adv)["recommendations"] if r["strategy"] == "lora"]
+    assert recs, "no LoRA pick in this scope"
+    return [*CHAT, "--rank", str(recs[0]["rank"])], recs[0]
+
+
 def test_trl_script_for_a_lora_pick_compiles_and_carries_the_estimate(run):
-    code, out, err = run("recipe", *CHAT)
+    flags, top = lora_pick(run)
+    code, out, err = run("recipe", *flags, "--top", "20")
     assert code == 0, err
     compile(out, "train.py", "exec")
-    _, adv, _ = run("advise", *CHAT, "--json")
-    top = json.loads(adv)["recommendations"][0]
     assert top["strategy"] == "lora"
     tree = ast.parse(out)
     (sft,) = _calls(tree, "SFTConfig")
@@ -252,12 +260,15 @@ def test_settings_cite_their_sources():
 
 
 def test_json_holds_the_recipe_and_its_settings(run):
-    code, out, err = run("recipe", *CHAT, "--json")
+    flags, _ = lora_pick(run)
+    flags = [*flags, "--top", "20"]
+    code, out, err = run("recipe", *flags, "--json")
     assert code == 0, err
     doc = json.loads(out)
-    _, script, _ = run("recipe", *CHAT)
+    _, script, _ = run("recipe", *flags)
     assert doc["recipe"] == script and doc["kind"] == "training" and doc["to"] == "trl"
     assert f"max_length={doc['settings']['seq_len']}," in script
-    assert f"    r={doc['settings']['lora']['r']}," in script
+    # the rank is the estimator's (when it sized the adapters) or the recipe's default; the JSON and script agree
+    assert doc["settings"]["lora"]["r"] > 0 and f"r={doc['settings']['lora']['r']}," in script
     code, _, err = run("recipe", *CHAT, "--json", "-o", "x.py")
     assert code == 2 and "--json" in err

@@ -1,11 +1,18 @@
-"""One test (or more) per rule: each returns points with a reason, or a veto, for the right cases."""
+"""One test (or more) per rule: constraints veto the right cases, preferences return points in [0, 1] with a reason.
+
+Knowledge fields the bundled catalog may not hold yet (labels, directions, tokenizer_scripts, benchmarks) are set
+on copies of catalog entries, so each rule is tested on the data it reads.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from whichmodel import rules
+from whichmodel import quality, rule_specs, rules
 from whichmodel.catalog import load_catalog
+from whichmodel.catalog_schema import BenchmarkScore
 from whichmodel.engine import _serving, _train, build_context
 from whichmodel.rules import Candidate, Points, Veto
 from whichmodel.scope import ScopeInput, normalize
@@ -17,133 +24,275 @@ def ctx_for(**fields):
     return build_context(normalize(ScopeInput(**fields), CAT), CAT)
 
 
-def cand(ctx, model_id: str, strategy: str = "as-is"):
-    m = CAT.model(model_id)
+def cand(ctx, model, strategy: str = "as-is"):
+    m = CAT.model(model) if isinstance(model, str) else model
     mem, dtype, fits = _serving(ctx, m)
     train = None if strategy == "as-is" else _train(ctx, m, strategy)
     return Candidate(m, strategy, train, mem, dtype, fits)
 
 
-def test_task_fit_rewards_the_objective_and_vetoes_poor_families():
+def with_(model_id: str, **update):
+    return CAT.model(model_id).model_copy(update=update)
+
+
+def bare(model_id: str):
+    """A catalog entry without published figures (its quality is then imputed)."""
+    return with_(model_id, benchmarks=[])
+
+
+# ----------------------------------------------------------------------------------------- the registry
+
+
+def test_every_rule_is_declared_and_every_preference_has_a_weight():
+    assert set(rules.RULES) | {"estimate"} == set(rule_specs.RULE_IDS)
+    assert set(rule_specs.PREFERENCE_IDS) == set(CAT.weights.rules)
+    for spec in rule_specs.SPECS:
+        assert spec.doc and spec.source and spec.reads
+        assert (spec.component is not None) == (spec.kind == "preference")
+
+
+def test_the_catalog_validates_weights_without_importing_the_engine():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from whichmodel.catalog import load_catalog; load_catalog(use_env=False); "
+        "print('whichmodel.rules' in sys.modules, 'whichmodel.engine' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+# ------------------------------------------------------------------------------------ model constraints
+
+
+def test_task_fit_vetoes_poor_families_and_models_not_built_for_the_task():
     ctx = ctx_for(tasks=["summarization"])
-    good = rules.task_fit(ctx, cand(ctx, "bart-large-cnn"))
-    assert isinstance(good, Points) and good.raw == 1.0 and "Denoising" in good.detail
-    possible = rules.task_fit(ctx, cand(ctx, "qwen2.5-7b-instruct"))
-    assert isinstance(possible, Points) and possible.raw == pytest.approx(0.3)
-    veto = rules.task_fit(ctx, cand(ctx, "bert-base-uncased"))
+    assert rules.task_fit(ctx, CAT.model("bart-large-cnn")) is None
+    veto = rules.task_fit(ctx, CAT.model("bert-base-uncased"))
     assert isinstance(veto, Veto) and "encoder-only does not suit summarization" in veto.reason
-
-
-def test_task_fit_vetoes_a_model_not_built_for_the_task():
-    ctx = ctx_for(tasks=["translation"])
-    out = rules.task_fit(ctx, cand(ctx, "bart-large-cnn"))
+    tr = ctx_for(tasks=["translation"])
+    out = rules.task_fit(tr, CAT.model("bart-large-cnn"))
     assert isinstance(out, Veto) and "not built for translation" in out.reason
 
 
-def test_ready_checkpoint_prefers_task_checkpoints_when_labels_are_scarce():
-    scarce = ctx_for(tasks=["summarization"], examples=0)
-    plenty = ctx_for(tasks=["summarization"], examples=50_000)
-    a = rules.ready_checkpoint(scarce, cand(scarce, "bart-large-cnn"))
-    b = rules.ready_checkpoint(plenty, cand(plenty, "bart-large-cnn"))
-    assert a.raw == 1.0 and b.raw < a.raw
-    prompt = rules.ready_checkpoint(scarce, cand(scarce, "qwen2.5-7b-instruct"))
-    assert prompt.raw > 0 and "zero-shot" in prompt.detail
-    few = ctx_for(tasks=["text-classification"], examples=50)
-    out = rules.ready_checkpoint(few, cand(few, "roberta-base", "full-finetune"))
-    assert out.raw < 0 and "too few" in out.detail
+def test_a_sentence_transformer_is_a_setfit_route_to_classification():
+    ctx = ctx_for(tasks=["text-classification"], examples=64)
+    assert rules.task_fit(ctx, CAT.model("all-minilm-l6-v2")) is None
+    assert rules.task_fit(ctx_for(tasks=["token-classification"]), CAT.model("all-minilm-l6-v2")) is not None
 
 
-def test_strategy_fit_full_finetune_small_lora_large():
-    ctx = ctx_for(tasks=["chat"], examples=10_000, gpu_hours=100)
-    small = rules.strategy_fit(ctx, cand(ctx, "qwen2.5-0.5b-instruct", "full-finetune"))
-    big_full = rules.strategy_fit(ctx, cand(ctx, "qwen2.5-7b-instruct", "full-finetune"))
-    big_lora = rules.strategy_fit(ctx, cand(ctx, "qwen2.5-7b-instruct", "lora"))
-    assert small.raw == 1.0 and big_full.raw < 0 and big_lora.raw == 1.0
-
-
-def test_language_coverage():
+def test_language_coverage_vetoes_a_missing_language():
     ctx = ctx_for(tasks=["text-classification"], languages=["de"])
-    assert isinstance(rules.language(ctx, cand(ctx, "roberta-base")), Veto)
-    out = rules.language(ctx, cand(ctx, "xlm-roberta-base"))
-    assert isinstance(out, Points) and 0 < out.raw < 1 and "check that de" in out.detail
-    en = ctx_for(tasks=["text-classification"], languages=["en"])
-    assert rules.language(en, cand(en, "roberta-base")).raw == 1.0
-    multi = ctx_for(tasks=["text-classification"], languages=["multi"])
-    assert isinstance(rules.language(multi, cand(multi, "bert-base-uncased")), Veto)
+    assert isinstance(rules.language(ctx, CAT.model("distilbert-sst2")), Veto)
+    assert rules.language(ctx, CAT.model("xlm-roberta-base")) is None
 
 
-def test_context_window():
-    fits = ctx_for(tasks=["summarization"], input_tokens=500)
-    assert rules.context(fits, cand(fits, "bart-large-cnn")).raw == 1.0
-    chunk = ctx_for(tasks=["text-classification"], input_tokens=1500)
-    out = rules.context(chunk, cand(chunk, "roberta-base"))
-    assert isinstance(out, Points) and out.raw == -1.0 and out.warning
-    far = ctx_for(tasks=["text-classification"], input_tokens=16_000)
-    assert isinstance(rules.context(far, cand(far, "roberta-base")), Veto)
+def test_tokenizer_script_vetoes_a_language_the_tokenizer_cannot_encode():
+    latin = with_("flan-t5-base", tokenizer_scripts=["Latn"])
+    assert rules.tokenizer_script(ctx_for(tasks=["summarization"], languages=["de"]), latin) is None
+    out = rules.tokenizer_script(ctx_for(tasks=["summarization"], languages=["ja"]), latin)
+    assert isinstance(out, Veto) and "Latn" in out.reason
+
+
+def test_direction_needs_every_direction():
+    many_to_en = with_("opus-mt-mul-en", directions=["*-en"])
+    assert (
+        rules.direction(
+            ctx_for(tasks=["translation"], source_languages=["ja"], target_languages=["en"]), many_to_en
+        )
+        is None
+    )
+    out = rules.direction(
+        ctx_for(tasks=["translation"], source_languages=["en"], target_languages=["ja"]), many_to_en
+    )
+    assert isinstance(out, Veto) and "en-ja" in out.reason
+    # --language alone: every direction among them, said in assumed
+    both = ctx_for(tasks=["translation"], languages=["en", "de"])
+    assert both.scope.directions == ["en-de", "de-en"]
+    assert any(a.field == "directions" for a in both.scope.assumed)
+    one_way = with_("opus-mt-en-de", directions=["en-de"])
+    assert isinstance(rules.direction(both, one_way), Veto)
+    assert rules.covers_direction(["*-*"], "sw-fi") and not rules.covers_direction(["en-*"], "de-en")
+
+
+def test_license_vetoes_only_when_asked():
+    llama = CAT.model("llama-3.1-8b-instruct")
+    assert rules.license_rule(ctx_for(tasks=["chat"]), llama) is None
+    assert isinstance(rules.license_rule(ctx_for(tasks=["chat"], license="commercial"), llama), Veto)
+    assert isinstance(rules.license_rule(ctx_for(tasks=["chat"], license="open"), llama), Veto)
+    assert (
+        rules.license_rule(ctx_for(tasks=["chat"], license="open"), CAT.model("qwen2.5-7b-instruct")) is None
+    )
+
+
+def test_serving_size_vetoes_large_models_on_edge():
+    edge = ctx_for(tasks=["chat"], serve="edge")
+    assert isinstance(rules.serving_size(edge, CAT.model("llama-3.1-70b-instruct")), Veto)
+    assert rules.serving_size(edge, CAT.model("qwen2.5-0.5b-instruct")) is None
+
+
+def test_ready_checkpoint_vetoes_a_base_model_with_no_labels():
+    ctx = ctx_for(tasks=["text-classification"])
+    out = rules.ready_checkpoint(ctx, CAT.model("roberta-base"))
+    assert isinstance(out, Veto) and "base model needs fine-tuning" in out.reason
+    assert (
+        rules.ready_checkpoint(
+            ctx_for(tasks=["text-classification"], examples=500), CAT.model("roberta-base")
+        )
+        is None
+    )
+
+
+# -------------------------------------------------------------------------------- candidate constraints
+
+
+def test_a_fixed_label_checkpoint_is_as_is_only_with_label_evidence():
+    conll = with_(
+        "bert-base-ner",
+        labels=["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"],
+    )
+    ctx = ctx_for(tasks=["ner"])
+    assert isinstance(rules.label_set(ctx, cand(ctx, conll)), Veto)  # `ner` names no entity set
+    mine = ctx_for(tasks=["ner"], labels=["PER", "ORG"])
+    assert rules.label_set(mine, cand(mine, conll)) is None
+    drugs = ctx_for(tasks=["ner"], labels=["DRUG", "DOSE"])
+    out = rules.label_set(drugs, cand(drugs, conll))
+    assert isinstance(out, Veto) and "DRUG" in out.reason
+    train = ctx_for(tasks=["ner"], labels=["DRUG", "DOSE"], examples=2000, gpu_hours=5)
+    assert (
+        rules.label_set(train, cand(train, conll, "full-finetune")) is None
+    )  # a starting point to fine-tune
+    # the task words name the set: sentiment
+    senti = ctx_for(tasks=["sentiment"])
+    assert rules.label_set(senti, cand(senti, "distilbert-sst2")) is None
+    # open labels take anything
+    gliner = conll.model_copy(update={"open_labels": True, "labels": []})
+    assert rules.label_set(drugs, cand(drugs, gliner)) is None
+
+
+def test_context_is_a_veto_for_generation_and_a_cost_for_strided_tasks():
+    long = ctx_for(tasks=["summarization"], input_tokens=20_000)
+    assert isinstance(rules.context(long, cand(long, "bart-large-cnn")), Veto)
+    ner = ctx_for(tasks=["ner"], input_tokens=20_000, examples=1000, gpu_hours=10)
+    c = cand(ner, "bert-base-ner", "full-finetune")
+    assert rules.context(ner, c) is None
+    fit = rules.context_fit(ner, c)
+    assert isinstance(fit, Points) and fit.raw < 0.5 and "strides" in fit.warning
 
 
 def test_memory_fit_vetoes_training_that_does_not_fit():
-    ctx = ctx_for(tasks=["chat"], examples=10_000, gpu_hours=10_000, gpu="t4", serve="a100-80gb")
+    ctx = ctx_for(tasks=["chat"], examples=10_000, gpu_hours=1000, gpu="t4", serve="h100-80gb")
     out = rules.memory_fit(ctx, cand(ctx, "llama-3.1-70b-instruct", "full-finetune"))
     assert isinstance(out, Veto) and "training needs" in out.reason
-    edge = ctx_for(tasks=["chat"], serve="edge")
-    assert isinstance(rules.memory_fit(edge, cand(edge, "llama-3.1-70b-instruct")), Veto)
 
 
-def test_budget_headroom_and_veto():
-    ctx = ctx_for(tasks=["text-classification"], examples=5000, gpu_hours=100)
-    ok = rules.budget(ctx, cand(ctx, "distilbert-base-uncased", "full-finetune"))
-    assert isinstance(ok, Points) and ok.raw == 1.0
-    none = ctx_for(tasks=["text-classification"], examples=5000, gpu_hours=0)
-    assert isinstance(rules.budget(none, cand(none, "distilbert-base-uncased", "full-finetune")), Veto)
-    as_is = rules.budget(ctx, cand(ctx, "distilbert-base-uncased"))
-    assert as_is.raw == 1.0 and "no training" in as_is.detail
+def test_budget_vetoes_training_over_budget():
+    ctx = ctx_for(tasks=["summarization"], examples=100_000, gpu_hours=0.01)
+    assert isinstance(rules.budget(ctx, cand(ctx, "flan-t5-xl", "lora")), Veto)
+    assert rules.budget(ctx, cand(ctx, "bart-large-cnn")) is None
 
 
-def test_license_classes():
-    com = ctx_for(tasks=["translation"], license="commercial")
-    assert isinstance(rules.license_rule(com, cand(com, "nllb-200-distilled-600m")), Veto)
-    chat = ctx_for(tasks=["chat"], license="commercial")
-    assert "monthly users" in rules.license_rule(chat, cand(chat, "llama-3.1-8b-instruct")).reason
-    open_ = ctx_for(tasks=["chat"], license="open")
-    assert isinstance(rules.license_rule(open_, cand(open_, "gemma-2-2b-it")), Veto)
-    anyl = ctx_for(tasks=["chat"])
-    out = rules.license_rule(anyl, cand(anyl, "llama-3.1-8b-instruct"))
-    assert isinstance(out, Points) and out.raw == 0 and out.warning
-    assert rules.license_rule(anyl, cand(anyl, "qwen2.5-7b-instruct")).raw == 1.0
+# ------------------------------------------------------------------------------------------ preferences
 
 
-def test_serving_prefers_small_and_vetoes_large_on_edge():
-    edge = ctx_for(tasks=["chat"], serve="edge")
-    assert isinstance(rules.serving(edge, cand(edge, "mistral-7b-instruct-v0.3")), Veto)
-    small = rules.serving(edge, cand(edge, "smollm2-135m-instruct"))
-    mid = rules.serving(edge, cand(edge, "llama-3.2-1b-instruct"))
-    assert small.raw > mid.raw > 0
-    gpu = ctx_for(tasks=["chat"], serve="a100-80gb")
+def test_quality_uses_measured_percentiles_and_labels_the_basis():
+    task = CAT.tasks["code-generation"]
+    base = [
+        CAT.model(i) for i in ("qwen2.5-coder-7b-instruct", "qwen2.5-7b-instruct", "llama-3.1-8b-instruct")
+    ]
+    src = "EvalPlus leaderboard (test fixture)"
+    scored = [
+        m.model_copy(
+            update={
+                "benchmarks": [BenchmarkScore(name="humaneval-plus", score=s, source=src, setting="pass@1")]
+            }
+        )
+        for m, s in zip(base, (84.1, 75.0, 60.0), strict=True)
+    ]
+    tq = quality.TaskQuality(task, [*scored, bare("qwen2.5-0.5b-instruct")])
+    q0 = tq.base(scored[0])
+    assert q0.basis == "measured" and q0.benchmark == "humaneval-plus" and q0.benchmark_score == 84.1
+    assert tq.base(scored[0]).value > tq.base(scored[1]).value > tq.base(scored[2]).value
+    assert tq.base(bare("qwen2.5-0.5b-instruct")).basis == "imputed"
+
+
+def test_imputation_is_fitted_on_measured_models_and_never_prefers_the_smaller_sibling():
+    task = CAT.tasks["chat"]
+    models = [m for m in CAT.models.values() if "chat" in m.tasks][:12]
+    fake = [
+        m.model_copy(
+            update={
+                "benchmarks": [
+                    BenchmarkScore(name="mmlu-pro", score=20 + 10 * i, source="fixture", setting="5-shot")
+                ]
+            }
+        )
+        for i, m in enumerate(models)
+    ]
+    tq = quality.TaskQuality(task, fake)
+    assert tq.fit is not None and tq.fit.coef[1] >= 0
+    small, big = bare("qwen2.5-0.5b-instruct"), bare("qwen2.5-7b-instruct")
+    assert tq.base(big).value >= tq.base(small).value
+    assert "ridge fit" in tq.base(bare("qwen2.5-14b-instruct")).note
+
+
+def test_quality_adjusts_for_specialists_domains_and_languages():
+    code = ctx_for(tasks=["code-generation"])
+    coder = rules.expected_quality(code, cand(code, "qwen2.5-coder-7b-instruct"))[0]
+    general = rules.expected_quality(code, cand(code, "qwen2.5-7b-instruct"))[0]
+    assert coder > general
+    chat = ctx_for(tasks=["chat"], domain="biomedical")
+    _, obj, notes = rules.expected_quality(chat, cand(chat, "qwen2.5-coder-7b-instruct"))
+    assert any("specialised in code" in n for n in notes) and obj["basis"] in ("measured", "imputed")
+    sw = ctx_for(tasks=["chat"], languages=["sw"])
+    fr = ctx_for(tasks=["chat"], languages=["fr"])
+    m = CAT.model("qwen2.5-7b-instruct")
+    if "multi" in m.languages and "sw" not in m.languages and "fr" not in m.languages:
+        assert rules.expected_quality(sw, cand(sw, m))[0] < rules.expected_quality(fr, cand(fr, m))[0]
+
+
+def test_fine_tuning_gains_grow_with_labels_and_setfit_is_strong_with_few():
+    assert rules.finetune_gain(10) == 0 < rules.finetune_gain(1_000) < rules.finetune_gain(100_000)
+    few = ctx_for(tasks=["text-classification"], examples=64, gpu_hours=1)
+    st = rules.expected_quality(few, cand(few, "all-minilm-l6-v2", "full-finetune"))
+    plain = rules.expected_quality(few, cand(few, "bert-base-uncased", "full-finetune"))
+    assert any("SetFit" in n for n in st[2]) and not any("SetFit" in n for n in plain[2])
     assert (
-        rules.serving(gpu, cand(gpu, "qwen2.5-0.5b-instruct")).raw
-        > rules.serving(gpu, cand(gpu, "qwen2.5-7b-instruct")).raw
+        rules.readiness(few, cand(few, "all-minilm-l6-v2", "full-finetune")).raw
+        > rules.readiness(few, cand(few, "bert-base-uncased", "full-finetune")).raw
     )
 
 
-def test_capability_grows_with_size_and_matters_more_for_generation():
-    gen = ctx_for(tasks=["chat"])
+def test_serving_cost_has_no_small_model_bonus_on_ample_hardware():
+    ctx = ctx_for(tasks=["chat"], serve="h100-80gb")
+    small = rules.serving_cost(ctx, cand(ctx, "qwen2.5-0.5b-instruct"))
+    mid = rules.serving_cost(ctx, cand(ctx, "qwen2.5-7b-instruct"))
+    assert small.raw == mid.raw == 1.0
+    cost = ctx_for(tasks=["chat"], serve="h100-80gb", prefer="cost")
     assert (
-        rules.capability(gen, cand(gen, "qwen2.5-7b-instruct")).raw
-        > rules.capability(gen, cand(gen, "qwen2.5-0.5b-instruct")).raw
+        rules.serving_cost(cost, cand(cost, "qwen2.5-0.5b-instruct")).raw
+        > rules.serving_cost(cost, cand(cost, "qwen2.5-7b-instruct")).raw
     )
-    cls = ctx_for(tasks=["text-classification"])
+    edge = ctx_for(tasks=["sentence-similarity"], serve="edge")
     assert (
-        rules.capability(cls, cand(cls, "roberta-large")).raw
-        < rules.capability(gen, cand(gen, "qwen2.5-7b-instruct")).raw
+        rules.serving_cost(edge, cand(edge, "all-minilm-l6-v2")).raw
+        > rules.serving_cost(edge, cand(edge, "all-minilm-l12-v2")).raw
     )
 
 
-def test_domain_rule_only_when_a_domain_is_given():
-    ctx = ctx_for(tasks=["text-classification"])
-    assert rules.domain(ctx, cand(ctx, "roberta-base")) is None
-    fin = ctx_for(tasks=["text-classification"], domain="finance")
-    assert rules.domain(fin, cand(fin, "roberta-base")).raw == 0.0
+def test_training_cost_counts_the_share_of_the_budget():
+    ctx = ctx_for(tasks=["summarization"], examples=10_000, gpu_hours=100)
+    assert rules.training_cost(ctx, cand(ctx, "bart-large-cnn")).raw == 1.0
+    ft = rules.training_cost(ctx, cand(ctx, "bart-large-cnn", "full-finetune"))
+    assert 0 < ft.raw <= 1 and "GPU-hours" in ft.detail
+
+
+def test_restricted_licences_are_warnings_not_points():
+    ctx = ctx_for(tasks=["chat"])
+    assert "restricts" in (rules.licence_warning(ctx, CAT.model("llama-3.1-8b-instruct")) or "")
+    assert rules.licence_warning(ctx, CAT.model("qwen2.5-7b-instruct")) is None
+    assert "license" not in rules.PREFERENCES
 
 
 def test_hub_health_uses_the_snapshot_record():
@@ -155,20 +304,15 @@ def test_hub_health_uses_the_snapshot_record():
     ctx = ctx_for(tasks=["chat"])
     c = cand(ctx, "qwen2.5-7b-instruct")
     assert rules.hub_health(ctx, c) is None
-    c.hub = Rec()
+    c = replace(c, hub=Rec())
     out = rules.hub_health(ctx, c)
     assert out.raw == 1.0 and "gated" in out.warning
 
 
-def test_every_rule_has_a_weight_in_the_catalog():
-    assert set(rules.RULES) <= set(CAT.weights.rules)
-
-
-def test_domain_specialists_lose_points_when_no_domain_is_named():
-    ctx = ctx_for(tasks=["summarization"])
-    med = next(m for m in CAT.models.values() if "biomedical" in m.domains or "medical" in m.domains)
-    out = rules.domain(ctx, Candidate(med, "as-is", None, 1.0, "bf16", True))
-    assert isinstance(out, Points) and out.raw < 0 and "--domain" in out.detail
-    code = ctx_for(tasks=["code-generation"])
-    coder = next(m for m in CAT.models.values() if m.domains == ["code"])
-    assert rules.domain(code, Candidate(coder, "as-is", None, 1.0, "bf16", True)) is None
+@pytest.mark.parametrize("prefer", ["quality", "balanced", "cost"])
+def test_every_preference_returns_points_in_range(prefer):
+    ctx = ctx_for(tasks=["chat"], examples=5000, gpu_hours=50, prefer=prefer)
+    c = cand(ctx, "qwen2.5-7b-instruct", "lora")
+    for name, rule in rules.PREFERENCES.items():
+        out = rule(ctx, c)
+        assert out is None or (isinstance(out, Points) and 0 <= out.raw <= 1 and out.detail), name

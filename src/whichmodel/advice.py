@@ -56,6 +56,18 @@ class Estimates(Doc):
         description="Serving cost per million tokens (generated, prefill included; input tokens for "
         "non-generative tasks) at the target's price per hour; null without a price (CPU, edge).",
     )
+    serve_usd_per_month: float | None = Field(
+        default=None, description="Monthly serving dollars at --daily-tokens, when both are known."
+    )
+
+
+class QualityInfo(Doc):
+    value: float = Field(description="Expected quality for the task, 0-100, comparable within the task.")
+    basis: str = Field(description="measured (the model's published benchmarks) or imputed (fitted or prior).")
+    benchmark: str | None = Field(default=None, description="The task benchmark it was measured on, if any.")
+    benchmark_score: float | None = Field(default=None, description="Its published figure there.")
+    source: str | None = Field(default=None, description="Where the figure was read.")
+    note: str = Field(default="", description="How the value was obtained and adjusted.")
 
 
 class HubInfo(Doc):
@@ -75,7 +87,11 @@ class Recommendation(Doc):
     objective: str
     params_b: float
     strategy: str
-    score: float
+    score: float = Field(description="0-100: the components weighted as --prefer says.")
+    components: dict[str, float] = Field(
+        default_factory=dict, description="quality, fit and cost, each 0-100 (see docs/scoring.md)."
+    )
+    quality: QualityInfo | None = None
     estimates: Estimates
     reasons: list[Reason]
     warnings: list[str]
@@ -121,6 +137,16 @@ class FromScratch(Doc):
     )
 
 
+class WhatIf(Doc):
+    change: str = Field(description="The change to the scope, e.g. '--examples 5000' or '--license any'.")
+    model: str | None = Field(default=None, description="The model that change would put first.")
+    hub_id: str | None = None
+    strategy: str | None = None
+    gpu_hours: float | None = Field(default=None, description="Training GPU-hours the new pick needs.")
+    cost_usd: float | None = Field(default=None, description="Its training cost, when the price is known.")
+    why: str
+
+
 class Advice(Doc):
     schema_version: str = SCHEMA_VERSION
     scope: Scope
@@ -129,6 +155,10 @@ class Advice(Doc):
     rejected: list[Rejected]
     from_scratch: FromScratch
     assumptions: list[str]
+    what_if: list[WhatIf] = Field(
+        default_factory=list,
+        description="The smallest scope changes that would change the pick, and what an unused budget would buy.",
+    )
     notes: list[str] = Field(
         default_factory=list, description="Things the user should know (stale snapshot, ...)."
     )

@@ -323,8 +323,10 @@ class Catalog:
         if self.weights is None:
             add(bundled, "weights", "the catalog has no rule weights")
         else:
-            from whichmodel.rules import RULES
+            from whichmodel.rule_specs import PREFERENCE_IDS as RULES
 
+            for name in [r for r in RULES if r not in self.weights.rules]:
+                add(bundled, f"weights.rules.{name}", f"preference rule {name!r} has no weight")
             for name in self.weights.rules:
                 if name not in RULES:
                     hint = _closest(name, list(RULES))

@@ -329,9 +329,14 @@ class Model(Strict):
 
 
 class Weights(Strict):
-    """Rule weights: the score is the weighted sum of rule points. Keys are rule names."""
+    """Rule weights: each preference rule's weight within its component (keys are rule ids, see
+    whichmodel.rule_specs), and per --prefer the weight of each component (quality, fit, cost) in the score."""
 
     rules: dict[Id, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]]
+    prefer: dict[
+        Literal["quality", "balanced", "cost"],
+        dict[Literal["quality", "fit", "cost"], Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]],
+    ] = Field(default_factory=dict)
     sources: Sources = Field(default_factory=lambda: ["whichmodel design"])
 
 

@@ -18,22 +18,31 @@ from whichmodel.advice import (
     FamilyRank,
     FromScratch,
     HubInfo,
+    QualityInfo,
     Reason,
     Recommendation,
     Rejected,
+    WhatIf,
 )
 from whichmodel.catalog import Catalog
 from whichmodel.catalog_schema import FAMILIES, Model
+from whichmodel.rule_specs import COMPONENTS, SPEC_BY_ID
 from whichmodel.rules import (
+    CANDIDATE_CONSTRAINTS,
     CPT_MIN_TOKENS,
     FIT_POINTS,
-    PROMPTABLE,
-    RULES,
+    MODEL_CONSTRAINTS,
+    PREFERENCES,
     SMALL_MODEL_B,
+    TIGHT_SERVING_COST_FACTOR,
     Candidate,
     Context,
     Points,
     Veto,
+    licence_warning,
+    monthly_usd,
+    ready_as_is,
+    setfit_route,
 )
 from whichmodel.scope import Scope
 
@@ -69,20 +78,17 @@ def _family_key(m: Model) -> str:
 
 
 def _strategies(scope: Scope, m: Model, ctx: Context) -> list[str]:
-    task_ids = {t.id for t in ctx.tasks}
     out: list[str] = []
-    ready = (m.variant == "task" and bool(task_ids & set(m.tasks))) or (
-        m.variant == "instruct" and m.family != "encoder-only" and task_ids <= (PROMPTABLE | set(m.tasks))
-    )
-    base_as_is = m.variant == "base" and task_ids <= {"fill-mask", "text-generation", "feature-extraction"}
-    if ready or base_as_is:
+    if ready_as_is(ctx, m):
         out.append("as-is")
     if scope.examples > 0:
         out.append("full-finetune")
-        out.append("lora")
+        if not setfit_route(ctx, m) or m.params_b >= SMALL_MODEL_B:
+            out.append("lora")
         if m.params_b >= SMALL_MODEL_B:
             out.append("qlora")
-    if scope.domain_tokens >= CPT_MIN_TOKENS and m.variant != "task":
+    # continued pre-training starts from a base checkpoint, not an instruction-tuned or task one
+    if scope.domain_tokens >= CPT_MIN_TOKENS and m.variant == "base":
         out.append("continued-pretraining")
     return out
 
@@ -163,27 +169,76 @@ def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
     return jobs[0]
 
 
-def _evaluate(ctx: Context, c: Candidate) -> tuple[float, list[Reason], list[str], tuple[str, str] | None]:
+DEFAULT_PREFER = {"quality": 65.0, "fit": 25.0, "cost": 10.0}
+
+
+def _component_weights(ctx: Context) -> dict[str, float]:
+    prefer = getattr(ctx.catalog.weights, "prefer", None) or {}
+    weights = dict(prefer.get(ctx.scope.prefer) or DEFAULT_PREFER)
+    if ctx.serve_target is not None:  # cpu or edge: size is latency, not a cost a bigger GPU absorbs
+        weights["cost"] = weights.get("cost", 0.0) * TIGHT_SERVING_COST_FACTOR
+    return weights
+
+
+def _model_veto(ctx: Context, m: Model, curated: bool = True) -> tuple[str, str] | None:
+    """The first model-level constraint that rejects the model (run before any estimate)."""
+    for name, rule in MODEL_CONSTRAINTS.items():
+        if not curated and name in ("language", "tokenizer_script", "direction"):
+            continue  # a Hub candidate's languages are unknown: a warning, not a veto
+        out = rule(ctx, m)
+        if out is not None:
+            return name, out.reason
+    return None
+
+
+Evaluation = tuple[float, list[Reason], list[str], "tuple[str, str] | None", dict[str, float]]
+
+
+def _evaluate(ctx: Context, c: Candidate) -> Evaluation:
     reasons: list[Reason] = []
     warnings: list[str] = []
-    score = 0.0
-    for name, rule in RULES.items():
-        outcome = rule(ctx, c)
-        if outcome is None:
+    veto: tuple[str, str] | None = None
+    for name, rule in CANDIDATE_CONSTRAINTS.items():
+        out = rule(ctx, c)
+        if isinstance(out, Veto):
+            veto = (name, out.reason)
+            if not c.synthetic:  # a model to train from scratch is scored anyway; its veto becomes a warning
+                return 0.0, reasons, warnings, veto, {}
+            break
+    comp_w = _component_weights(ctx)
+    total_w = sum(comp_w.get(k, 0.0) for k in COMPONENTS) or 1.0
+    got: dict[str, list[tuple[str, float, Points]]] = {k: [] for k in COMPONENTS}
+    for name, rule in PREFERENCES.items():
+        out = rule(ctx, c)
+        if out is None:
             continue
-        if isinstance(outcome, Veto):
-            return score, reasons, warnings, (name, outcome.reason)
-        assert isinstance(outcome, Points)
-        weight = ctx.weights.get(name, 0.0)
-        contribution = round(weight * outcome.raw, 2)
-        score += contribution
-        reasons.append(Reason.model_construct(rule=name, points=contribution, detail=outcome.detail))
-        if outcome.warning and outcome.warning not in warnings:
-            warnings.append(outcome.warning)
-    return round(score, 2), reasons, warnings, None
+        assert isinstance(out, Points)
+        comp = SPEC_BY_ID[name].component or "fit"
+        got[comp].append((name, ctx.weights.get(name, 0.0), out))
+        if out.warning and out.warning not in warnings:
+            warnings.append(out.warning)
+    components: dict[str, float] = {}
+    score = 0.0
+    for comp in COMPONENTS:
+        items = got[comp]
+        wsum = sum(w for _, w, _ in items)
+        value = sum(w * max(0.0, min(1.0, p.raw)) for _, w, p in items) / wsum if wsum else 0.0
+        components[comp] = round(100.0 * value, 1)
+        share = comp_w.get(comp, 0.0) / total_w
+        for name, w, p in items:
+            pts = round(100.0 * share * (w / wsum if wsum else 0.0) * max(0.0, min(1.0, p.raw)), 2)
+            reasons.append(Reason.model_construct(rule=name, points=pts, detail=p.detail))
+        score += 100.0 * share * value
+    if not c.synthetic:
+        lw = licence_warning(ctx, c.model, c.hub)
+        if lw and lw not in warnings:
+            warnings.append(lw)
+    return round(max(0.0, min(100.0, score)), 2), reasons, warnings, veto, components
 
 
-def _estimates(c: Candidate, serve: tuple[float | None, float | None] = (None, None)) -> Estimates:
+def _estimates(
+    c: Candidate, serve: tuple[float | None, float | None] = (None, None), daily_tokens: int | None = None
+) -> Estimates:
     t = c.train
     return Estimates.model_construct(
         serve_tokens_per_s=_round(serve[0]),
@@ -196,7 +251,12 @@ def _estimates(c: Candidate, serve: tuple[float | None, float | None] = (None, N
         train_tokens=None if t is None else t.tokens,
         wall_clock_hours=None if t is None else _round(t.wall_clock_hours),
         serve_dtype=c.serve_dtype,
+        serve_usd_per_month=_round(monthly_usd(daily_tokens, serve[1])),
     )
+
+
+def _quality_info(c: Candidate) -> QualityInfo | None:
+    return None if c.quality is None else QualityInfo.model_construct(**c.quality)
 
 
 def _assumptions_of(job: Any) -> tuple[str, ...]:
@@ -245,6 +305,7 @@ def advise(
     now: Any = None,
     models: Sequence[Model] | None = None,
     extra: Sequence[Model] = (),
+    explore: bool = True,
 ) -> Advice:
     """The advice for a scope. ``models`` restricts the candidates (for `compare`); ``extra`` adds uncurated ones."""
     ctx = build_context(scope, catalog, snapshot, now)
@@ -257,14 +318,19 @@ def advise(
     veto_counts: dict[str, Counter[str]] = {f: Counter() for f in FAMILIES}
 
     for m in pool:
+        curated = m.id not in extra_ids
         hub = snapshot.get(m.hub_id) if snapshot is not None else None
-        strategies = _strategies(scope, m, ctx)
-        if not strategies:
-            reason = _no_strategy_reason(m, ctx)
+        model_veto = _model_veto(ctx, m, curated)
+        strategies = _strategies(scope, m, ctx) if model_veto is None else []
+        if model_veto is None and not strategies:
+            model_veto = ("ready_checkpoint", "no strategy applies to this model and scope")
+        if model_veto is not None:
             rejected.append(
-                Rejected.model_construct(model=m.id, hub_id=m.hub_id, rule=reason[0], reason=reason[1])
+                Rejected.model_construct(
+                    model=m.id, hub_id=m.hub_id, rule=model_veto[0], reason=model_veto[1]
+                )
             )
-            veto_counts[m.family][reason[0]] += 1
+            veto_counts[m.family][model_veto[0]] += 1
             continue
         serve_mem, serve_dtype, serve_fits = _serving(ctx, m)
         serve_speed = _serve_speed(ctx, m, serve_dtype, serve_fits)
@@ -276,13 +342,14 @@ def advise(
             except est.EstimateError as exc:
                 vetoes.append((strategy, "estimate", f"cannot be estimated: {exc}"))
                 continue
-            c = Candidate(
-                m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=m.id not in extra_ids
-            )
-            score, reasons, warnings, veto = _evaluate(ctx, c)
+            c = Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=curated)
+            c.serve_usd_per_million = serve_speed[1]
+            score, reasons, warnings, veto, components = _evaluate(ctx, c)
             if veto is not None:
                 vetoes.append((strategy, veto[0], veto[1]))
                 continue
+            if not curated:
+                warnings.append("not curated: check its languages and licence")
             rec = Recommendation.model_construct(
                 rank=0,
                 model=m.id,
@@ -292,14 +359,16 @@ def advise(
                 params_b=m.params_b,
                 strategy=strategy,
                 score=score,
-                estimates=_estimates(c, serve_speed),
+                components=components,
+                quality=_quality_info(c),
+                estimates=_estimates(c, serve_speed, scope.daily_tokens),
                 reasons=reasons,
                 warnings=warnings,
                 hub=_hub_json(hub),
                 variant=m.variant,
                 license=m.license,
                 ready_for=m.ready_for,
-                curated=m.id not in extra_ids,
+                curated=curated,
             )
             if best is None or score > best[0]:
                 best = (score, rec)
@@ -311,11 +380,12 @@ def advise(
         else:
             viable.append((best[0], best[1], m))
 
-    viable.sort(key=lambda item: (-item[0], item[2].params_b, item[2].id))
+    viable.sort(key=lambda item: (-item[0], -_quality_of(item[1]), item[2].id))
     top = _diverse(viable, scope.top)
     from_scratch, pretrain_rec = _from_scratch(ctx, viable)
     if pretrain_rec is not None:
-        top = [pretrain_rec, *top][: scope.top]
+        # ranked by its score like any other candidate
+        top = sorted([pretrain_rec, *top], key=lambda r: (-r.score, -_quality_of(r)))[: scope.top]
     recs = [r.model_copy(update={"rank": i + 1}) for i, r in enumerate(top)]
     # the constants behind the estimates shown (not every model evaluated), each once
     assumptions = list(
@@ -329,6 +399,7 @@ def advise(
             notes.append(f"The Hub snapshot is {age:.0f} days old; run `whichmodel hub refresh`.")
     if not recs:
         notes.append("No model fits every constraint; the rejected list says what stopped each one.")
+    what_if = [] if not explore else _what_if(ctx, recs, viable, rejected, pool, snapshot)
     return Advice.model_construct(
         scope=scope,
         architecture=architecture,
@@ -336,28 +407,111 @@ def advise(
         rejected=rejected,
         from_scratch=from_scratch,
         assumptions=assumptions,
+        what_if=what_if,
         notes=notes,
     )
 
 
-def _no_strategy_reason(m: Model, ctx: Context) -> tuple[str, str]:
-    # Run the task rule first: it names the most fundamental mismatch.
-    c = Candidate(m, "as-is", None, None, None, True)
-    out = RULES["task_fit"](ctx, c)
-    if isinstance(out, Veto):
-        return "task_fit", out.reason
-    out = RULES["language"](ctx, c)
-    if isinstance(out, Veto):
-        return "language", out.reason
-    if m.variant == "base":
-        return (
-            "ready_checkpoint",
-            "a base model needs fine-tuning, and there are no labelled examples to train on",
+WHAT_IF_POOL = 40  # candidates re-ranked per change: the best viable ones plus those the change could free
+WHAT_IF_EXAMPLES = (
+    1_000,
+    10_000,
+)  # labelled sets a budget with no data is priced for (assumption: typical sizes)
+WHAT_IF_BUDGETS = (10.0, 100.0)  # GPU-hours tried when there are labels but no budget
+
+
+def _what_if(
+    ctx: Context,
+    recs: list[Recommendation],
+    viable: list[tuple[float, Recommendation, Model]],
+    rejected: list[Rejected],
+    pool: list[Model],
+    snapshot: Any,
+) -> list[WhatIf]:
+    """The smallest scope changes that change the pick, and what an unused budget buys (re-ranking a small pool)."""
+    s = ctx.scope
+    by_id = {m.id: m for m in pool}
+    top_ids = [m.id for _, _, m in viable[:WHAT_IF_POOL]]
+    current = recs[0] if recs else None
+
+    def run(change: str, freed: tuple[str, ...], **update: Any) -> Recommendation | None:
+        ids = list(top_ids)
+        for r in rejected:
+            if r.rule in freed and len(ids) < 2 * WHAT_IF_POOL and r.model in by_id:
+                ids.append(r.model)
+        new_scope = s.model_copy(update={**update, "top": 1})
+        sub = advise(new_scope, ctx.catalog, snapshot=snapshot, models=[by_id[i] for i in ids], explore=False)
+        return sub.recommendations[0] if sub.recommendations else None
+
+    def item(change: str, rec: Recommendation | None, why: str) -> WhatIf:
+        return WhatIf.model_construct(
+            change=change,
+            model=rec.model if rec else None,
+            hub_id=rec.hub_id if rec else None,
+            strategy=rec.strategy if rec else None,
+            gpu_hours=rec.estimates.train_gpu_hours if rec else None,
+            cost_usd=rec.estimates.cost_usd if rec else None,
+            why=why,
         )
-    return (
-        "ready_checkpoint",
-        "not ready for this task as it is, and there are no labelled examples to train on",
-    )
+
+    def changed(rec: Recommendation | None) -> bool:
+        if rec is None:
+            return False
+        return current is None or (rec.model, rec.strategy) != (current.model, current.strategy)
+
+    out: list[WhatIf] = []
+    training = ("ready_checkpoint", "budget", "memory_fit", "label_set")
+    if s.gpu_hours > 0 and s.examples == 0:
+        for n in WHAT_IF_EXAMPLES:
+            rec = run(f"--examples {n}", training, examples=n)
+            if rec is not None:
+                hours = rec.estimates.train_gpu_hours
+                spent = f"~{hours:.3g} of your {s.gpu_hours:g} GPU-hours" if hours else "none of your budget"
+                out.append(
+                    item(
+                        f"--examples {n:,}",
+                        rec,
+                        f"with {n:,} labelled examples your budget buys"
+                        f" {rec.strategy} of {rec.model} ({spent}); today it is unused",
+                    )
+                )
+    if s.examples > 0 and s.gpu_hours <= 0:
+        for h in WHAT_IF_BUDGETS:
+            rec = run(f"--gpu-hours {h:g}", training, gpu_hours=h)
+            if changed(rec):
+                assert rec is not None
+                out.append(
+                    item(
+                        f"--gpu-hours {h:g}",
+                        rec,
+                        f"your {s.examples:,} labelled examples need a training"
+                        f" budget: {h:g} GPU-hours buy {rec.strategy} of {rec.model}",
+                    )
+                )
+                break
+    if s.gpu_hours > 0 and s.examples > 0:
+        rec = run(f"--gpu-hours {s.gpu_hours * 4:g}", training, gpu_hours=s.gpu_hours * 4)
+        if changed(rec):
+            assert rec is not None
+            out.append(item(f"--gpu-hours {s.gpu_hours * 4:g}", rec, f"4x the budget puts {rec.model} first"))
+    if s.license != "any":
+        rec = run("--license any", ("license",), license="any")
+        if changed(rec):
+            assert rec is not None
+            out.append(
+                item("--license any", rec, f"accepting any licence puts {rec.model} first (check its terms)")
+            )
+    bigger = "a100-80gb" if ctx.serve_target is not None or ctx.serve_memory_gb < 40 else None
+    if bigger and bigger != s.serve and bigger in ctx.catalog.accelerators:
+        rec = run(f"--serve {bigger}", ("serving_size", "memory_fit"), serve=bigger)
+        if changed(rec):
+            assert rec is not None
+            out.append(item(f"--serve {bigger}", rec, f"serving on an 80 GB GPU puts {rec.model} first"))
+    return out
+
+
+def _quality_of(rec: Recommendation) -> float:
+    return rec.quality.value if rec.quality is not None else 0.0
 
 
 def _summarize_vetoes(vetoes: list[tuple[str, str, str]]) -> tuple[str, str]:
@@ -392,7 +546,7 @@ def _architecture(
     recs: list[Recommendation],
 ) -> ArchitectureVerdict:
     ranking: list[FamilyRank] = []
-    weight = ctx.weights.get("task_fit", 1.0)
+    weight = 100.0 * _component_weights(ctx).get("fit", 25.0) / (sum(_component_weights(ctx).values()) or 1.0)
     for fam in FAMILIES:
         reasons: list[str] = []
         fits = []
@@ -577,7 +731,7 @@ def _pretrain_recommendation(
     serve_mem, serve_dtype, serve_fits = _serving(ctx, synthetic)
     train = _train(ctx, synthetic, "pretrain")
     c = Candidate(synthetic, "pretrain", train, serve_mem, serve_dtype, serve_fits, None, synthetic=True)
-    score, reasons, warnings, veto = _evaluate(ctx, c)
+    score, reasons, warnings, veto, components = _evaluate(ctx, c)
     if veto is not None:
         warnings.append(f"{veto[0]}: {veto[1]}")
     name = f"a {template.id}-style {size.upper()} {family} model, trained from scratch"
@@ -590,6 +744,8 @@ def _pretrain_recommendation(
         params_b=round(params / 1e9, 4),
         strategy="pretrain",
         score=score,
+        components=components,
+        quality=_quality_info(c),
         estimates=_estimates(c),
         reasons=reasons,
         warnings=warnings,

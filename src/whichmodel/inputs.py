@@ -37,6 +37,11 @@ FLAG: dict[str, str] = {
     "license": "--license",
     "domain": "--domain",
     "top": "--top",
+    "labels": "--labels",
+    "source_languages": "--source-language",
+    "target_languages": "--target-language",
+    "prefer": "--prefer",
+    "daily_tokens": "--daily-tokens",
 }
 NUM_HINT = "Numbers may be written 7B, 1.4T, 300M, 50k or 2e9"
 

@@ -1,8 +1,10 @@
-"""The rules: small pure functions of (context, candidate) returning points with a reason, or a veto.
+"""The rules: small pure functions bound to the declared specs of ``rule_specs.py``.
 
-Each rule returns ``Points(raw, detail)`` with ``raw`` in [-1, 1], a ``Veto(reason)``, or ``None`` when it has
-nothing to say. The score of a candidate is the sum of ``weight[rule] * raw``; weights live in the catalog
-(``catalog/weights.yaml``). Thresholds below are named constants, documented in docs/scoring.md.
+Constraints return a ``Veto(reason)`` or ``None``; model-level constraints read only the model and the scope and
+run before any estimate, candidate-level ones read a candidate (model + strategy + estimates). Preferences return
+``Points(raw, detail)`` with ``raw`` in [0, 1] (or ``None`` when they have nothing to say); each counts in one score
+component (quality, fit, cost) with the weight ``catalog/weights.yaml`` gives it. Thresholds are named constants
+below, each sourced or labelled an assumption; docs/scoring.md is generated from the specs.
 """
 
 from __future__ import annotations
@@ -13,21 +15,24 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from whichmodel import quality as q
 from whichmodel.catalog import Catalog
 from whichmodel.catalog_schema import Accelerator, License, Model, ServingTarget, Task
+from whichmodel.rule_specs import SPEC_BY_ID
 from whichmodel.scope import Scope
 
 FIT_POINTS = {"good": 1.0, "possible": 0.3}
 PLENTY_EXAMPLES = 1_000  # Bucher & Martini 2024: a few hundred to a thousand labels make fine-tuning pay
 FEW_EXAMPLES = 100
-BASE_START = (
-    0.8  # fine-tuning an existing task checkpoint beats starting from a base model (HF course ch.7.4)
+SETFIT_MIN_EXAMPLES = 8  # Tunstall et al. 2022 (SetFit): 8 labelled examples per class rival full fine-tuning
+SETFIT_MAX_EXAMPLES = (
+    2_000  # beyond a few thousand labels a fine-tuned cross-encoder head catches up (assumption)
 )
 SMALL_MODEL_B = 1.0  # below this, full fine-tuning is cheap; above, adapters (Hu et al. 2021, LoRA)
 LARGE_MODEL_B = 3.0
 CPT_MIN_TOKENS = 10_000_000  # HF LLM course ch.7.3 adapts DistilBERT on IMDb reviews (~10M tokens) by MLM
 CPT_STRONG_TOKENS = 1_000_000_000
-CHUNK_VETO_FACTOR = 4  # inputs over 4x the window are vetoed; over 1x they need chunking (penalised)
+CHUNK_VETO_FACTOR = 4  # inputs over 4x the window are vetoed (generative tasks); over 1x they need chunking
 MANY_LANGUAGES = 50
 LONG_INPUT = 512  # the classic BERT/T5 window; an undocumented window is a risk beyond it
 EDGE_FLOOR_B = 0.02  # ~20M parameters (MiniLM-L6): the smallest useful transformers, full serving points
@@ -35,16 +40,120 @@ POPULAR_DOWNLOADS = 1_000_000
 KNOWN_DOWNLOADS = 10_000
 STALE_DAYS = 30
 PARAMS_TOLERANCE = 0.2  # a safetensors count more than 20% off the catalog's is worth a warning
+# Quality adjustments, in points of the task's 0-100 quality scale (assumptions, documented in docs/scoring.md):
+SPECIALIST_BONUS = 12.0  # a specialist for the task without a figure on it, over a generalist of its size
+OFF_SPECIALITY_PENALTY = 20.0  # a specialist (code, tables, NER) prompted into another task
+DOMAIN_MATCH_BONUS = 15.0  # pre-trained on the user's domain (Gururangan et al. 2020, DAPT gains of 2-8 F1)
+DOMAIN_MISMATCH_PENALTY = 15.0  # specialised in another domain (a code model for a medical assistant)
+NAMED_LANGUAGE_PENALTY = 0.0
+MULTI_HIGH_RESOURCE_PENALTY = 4.0  # a multilingual model on a high-resource language its card does not list
+MULTI_LOW_RESOURCE_PENALTY = 12.0  # ... on a low-resource one (Joshi et al. 2020: quality tracks resources)
+NO_CODE_PENALTY = 15.0  # 'code' needed, and the model was not trained on code
+QUANT_PENALTY = {
+    "bf16": 0.0,
+    "int8": 1.0,
+    "int4": 3.0,
+}  # Dettmers et al. 2022/2023: int8 ~lossless, 4-bit ~1-3 pts
+FINETUNE_GAIN_PER_DECADE = 0.12  # share of the remaining headroom won per 10x labelled examples (assumption,
+# after the learning curves of Bucher & Martini 2024, Fig. 2)
+FINETUNE_GAIN_FLOOR = 30  # examples below which fine-tuning wins nothing
+FINETUNE_GAIN_CAP = 0.45
+READY_GAIN = 0.25  # a checkpoint trained for the user's labels: about what ~3k labels of fine-tuning buy
+SETFIT_GAIN = (
+    0.25  # SetFit with 8-16 examples per class ~ full fine-tuning on ~3k (Tunstall et al. 2022, Fig. 3)
+)
+STRATEGY_GAIN_SHARE = {"full-finetune": 1.0, "lora": 0.95, "qlora": 0.9, "continued-pretraining": 1.0}
+CPT_GAIN_MAX = (
+    10.0  # points a continued pre-training on >= 1B in-domain tokens adds (DAPT, Gururangan et al.)
+)
+ZERO_SHOT_PENALTY = (
+    8.0  # an NLI zero-shot classifier trails one trained on the labels (Laurer et al. 2023, Table 2)
+)
+TIGHT_SERVING_COST_FACTOR = (
+    3.0  # on cpu and edge, size is latency the user feels: the cost component weighs 3x
+)
+PROMPTED_DISCRIMINATIVE_PENALTY = (
+    10.0  # a generative model prompted into a non-generative task: labels, tags, spans (Bucher & Martini 2024)
+)
 
+# Languages with large public text corpora: Joshi et al. 2020 (arXiv:2004.09095) classes 4-5, approximately.
+HIGH_RESOURCE_LANGUAGES = frozenset(
+    [
+        "en",
+        "es",
+        "de",
+        "ja",
+        "fr",
+        "ar",
+        "zh",
+        "ru",
+        "it",
+        "pt",
+        "nl",
+        "ko",
+        "pl",
+        "tr",
+        "cs",
+        "sv",
+        "fi",
+        "hu",
+        "vi",
+        "fa",
+        "hi",
+        "ca",
+        "da",
+        "ro",
+        "uk",
+        "bg",
+        "el",
+        "he",
+        "id",
+        "sr",
+        "hr",
+        "no",
+    ]
+)
 FIXED_LABELS = {"label", "tags"}  # task outputs where a checkpoint is tied to the label set it was trained on
+STRIDED_OUTPUTS = {"span", "tags"}  # extractive QA and token classification read long inputs in strides
+# Words that name a task, not a label set: `--task ner` says nothing about which entities (PER/ORG or drugs).
+GENERIC_TASK_WORDS = frozenset(
+    [
+        "ner",
+        "named",
+        "entity",
+        "entities",
+        "recognition",
+        "extraction",
+        "classification",
+        "classify",
+        "classifier",
+        "categorization",
+        "tagging",
+        "tagger",
+        "sequence",
+        "labeling",
+        "token",
+        "text",
+        "analysis",
+        "detection",
+        "topic",
+        "multi",
+        "label",
+    ]
+)
 
 
-def _same_labels(ctx: Context, c: Candidate) -> bool:
-    """Whether a task checkpoint's label set can be the user's: no fixed labels, or the user's words name it."""
-    if not ctx.fixed_labels or "zero-shot-classification" in c.model.tasks:
-        return True
-    text = f"{c.model.id} {c.model.hub_id} {c.model.ready_for or ''}".lower()
-    return any(h in text for h in ctx.hints)
+def _norm_label(label: str) -> str:
+    low = label.strip().lower()
+    for prefix in ("b-", "i-", "e-", "s-", "l-", "u-"):
+        if low.startswith(prefix):
+            low = low[len(prefix) :]
+    return LABEL_ALIASES.get(low, low)
+
+
+LABEL_ALIASES = {"person": "per", "persons": "per", "people": "per", "organization": "org", "organisation": "org",
+                 "location": "loc", "miscellaneous": "misc", "pos": "positive", "neg": "negative", "neu": "neutral",
+                 "label_0": "negative", "label_1": "positive"}  # fmt: skip
 
 
 # Tasks an instruction-tuned generative model can do by prompting alone (zero or few shot).
@@ -101,14 +210,22 @@ class Context:
 
     @cached_property
     def hints(self) -> list[str]:
-        """Words the user gave that say more than the task id (``sentiment`` for text-classification)."""
-        generic = {w for t in self.tasks for w in t.id.split("-")} | {"text", "analysis", "detection"}
+        """Words the user gave that name a label set (``sentiment`` for text-classification), not the task."""
+        generic = {w for t in self.tasks for w in t.id.split("-")} | GENERIC_TASK_WORDS
         out: list[str] = []
         for word in self.scope.task_words:
             for part in word.replace("_", "-").split("-"):
                 if len(part) >= 3 and part not in generic and part not in out:
                     out.append(part)
         return out
+
+    @cached_property
+    def quality_tables(self) -> list[q.TaskQuality]:
+        return [q.task_quality(self.catalog, t) for t in self.tasks]
+
+    @cached_property
+    def task_ids(self) -> set[str]:
+        return {t.id for t in self.tasks}
 
 
 @dataclass
@@ -125,6 +242,8 @@ class Candidate:
     synthetic: bool = False  # a model to pre-train, not a checkpoint
     curated: bool = True  # False for Hub discoveries the catalog does not hold
     notes: list[str] = field(default_factory=list)
+    quality: dict[str, Any] | None = None  # set by the quality rule: the contract's `quality` object
+    serve_usd_per_million: float | None = None  # the estimator's serving $ per million tokens, when known
 
 
 def _fmt_b(params_b: float) -> str:
@@ -135,261 +254,136 @@ def _hours(h: float) -> str:
     return f"{h:,.0f}" if h >= 10 else f"{h:.2g}"
 
 
-# --- the rules -------------------------------------------------------------------------------------
+# --- shared predicates -----------------------------------------------------------------------------
 
 
-def task_fit(ctx: Context, c: Candidate) -> Outcome:
-    """Family fit for each task, from the pre-training objective; a model must be meant for the task."""
-    total = 0.0
-    details = []
+def is_sentence_encoder(m: Model) -> bool:
+    return m.family == "encoder-only" and "sentence-similarity" in m.tasks
+
+
+def setfit_route(ctx: Context, m: Model) -> bool:
+    """SetFit: contrastive fine-tuning of a sentence-transformer plus a head, for text classification."""
+    return ctx.task_ids == {"text-classification"} and is_sentence_encoder(m)
+
+
+def promptable(m: Model, task: Task) -> bool:
+    return m.variant == "instruct" and m.family != "encoder-only" and task.id in PROMPTABLE
+
+
+def task_checkpoint(ctx: Context, m: Model) -> bool:
+    return m.variant == "task" and bool(ctx.task_ids & set(m.tasks))
+
+
+def ready_as_is(ctx: Context, m: Model) -> bool:
+    """Usable with no training: a task checkpoint, a prompted instruct model, or a base model whose objective is
+    the task (fill-mask, text-generation, feature-extraction)."""
+    if m.variant == "task" and ctx.task_ids & set(m.tasks):
+        return True
+    if m.variant == "instruct" and m.family != "encoder-only" and ctx.task_ids <= (PROMPTABLE | set(m.tasks)):
+        return True
+    return m.variant == "base" and ctx.task_ids <= {"fill-mask", "text-generation", "feature-extraction"}
+
+
+def label_evidence(ctx: Context, m: Model) -> tuple[bool, str]:
+    """Whether a fixed-label checkpoint's labels are the user's, and why (or why not)."""
+    if m.open_labels or "zero-shot-classification" in m.tasks:
+        return True, "takes any label set"
+    user = ctx.scope.labels
+    if user:
+        if not m.labels:
+            return False, f"its label set is not in the catalog; you need {', '.join(user)}"
+        have = {_norm_label(x) for x in m.labels}
+        missing = [x for x in user if _norm_label(x) not in have]
+        if missing:
+            return False, f"its labels ({', '.join(m.labels[:8])}) lack {', '.join(missing)}"
+        return True, f"its labels ({', '.join(m.labels[:8])}) cover yours"
+    text = f"{m.id} {m.hub_id} {m.ready_for or ''}".lower()
+    hit = [h for h in ctx.hints if h in text]
+    if hit:
+        return True, f"trained for {'/'.join(hit)}, the label set your task names"
+    return False, "a fixed label set, and you named no labels (give --labels) or a label set (sentiment)"
+
+
+# --- constraints, model level ------------------------------------------------------------------------
+
+
+def task_fit(ctx: Context, m: Model) -> Veto | None:
     for task in ctx.tasks:
-        fam = task.families.get(c.model.family)
+        fam = task.families.get(m.family)
         if fam is None or fam.fit == "poor":
-            why = fam.reason if fam else f"the catalog gives no {c.model.family} route to {task.id}"
-            return Veto(f"{c.model.family} does not suit {task.id}: {why}")
-        promptable = (
-            c.model.variant == "instruct" and c.model.family != "encoder-only" and task.id in PROMPTABLE
-        )
-        # a base checkpoint can be trained for any task its family suits well
-        trainable = c.model.variant == "base" and c.strategy != "as-is" and fam.fit == "good"
-        if task.id not in c.model.tasks and not (promptable or trainable or c.synthetic):
-            return Veto(f"not built for {task.id} (it is meant for {', '.join(c.model.tasks)})")
-        total += FIT_POINTS[fam.fit]
-        details.append(f"{task.id}: {fam.fit} ({fam.reason})")
-    return Points(total / len(ctx.tasks), "; ".join(details))
-
-
-def ready_checkpoint(ctx: Context, c: Candidate) -> Outcome:
-    """Labelled data decides between a ready checkpoint, prompting, and training."""
-    n = ctx.scope.examples
-    task_ids = {t.id for t in ctx.tasks}
-    if c.strategy == "as-is":
-        if c.model.variant == "task" and task_ids & set(c.model.tasks):
-            ready = f" ({c.model.ready_for})" if c.model.ready_for else ""
-            if n >= PLENTY_EXAMPLES:
-                return Points(0.3, f"a ready checkpoint{ready}; with {n:,} labels, fine-tuning may beat it")
-            fixed = ctx.fixed_labels
-            any_labels = "zero-shot-classification" in c.model.tasks
-            if fixed and not any_labels:
-                if _same_labels(ctx, c):
-                    return Points(
-                        1.0, f"a checkpoint already trained for {'/'.join(ctx.hints)}{ready}; use it"
-                    )
-                return Points(
-                    0.4,
-                    f"a ready checkpoint{ready}: right only if those are your labels",
-                    "check its label set",
-                )
-            if any_labels and fixed:
-                return Points(0.8, f"a zero-shot checkpoint{ready}: it takes any label set, including yours")
-            return Points(1.0, f"a checkpoint already trained for the task{ready}; with {n:,} labels, use it")
-        if c.model.variant == "instruct":
-            if n == 0:
-                return Points(0.6, "instruction-tuned: prompt it zero-shot, no labelled data needed")
-            if n < PLENTY_EXAMPLES:
-                return Points(
-                    0.4, f"instruction-tuned: put a few of your {n:,} examples in the prompt (few-shot)"
-                )
-            return Points(0.0, f"prompting ignores most of your {n:,} labelled examples")
-        return Points(0.2, "the pre-trained model does this task as it is")
-    if c.strategy == "pretrain" or (c.strategy == "continued-pretraining" and n == 0):
-        return None
-    head_start = c.model.variant == "task" and bool(task_ids & set(c.model.tasks)) and _same_labels(ctx, c)
-    scale = 1.0 if head_start else BASE_START
-    start = "; it starts from a checkpoint already trained for the task" if head_start else ""
-    if n < FEW_EXAMPLES:
-        return Points(-0.5, f"{n:,} labelled examples are too few to fine-tune reliably")
-    if n < PLENTY_EXAMPLES:
-        return Points(
-            0.3 * scale,
-            f"{n:,} labelled examples: enough for a small fine-tune, watch for overfitting{start}",
-        )
-    if n < 10 * PLENTY_EXAMPLES:
-        return Points(
-            0.8 * scale, f"{n:,} labelled examples: fine-tuning typically beats zero-shot use{start}"
-        )
-    return Points(1.0 * scale, f"{n:,} labelled examples: plenty to fine-tune on{start}")
-
-
-def strategy_fit(ctx: Context, c: Candidate) -> Outcome:
-    """Which adaptation suits the model's size and the data."""
-    p = c.model.params_b
-    s = c.strategy
-    if s == "as-is":
-        if ctx.scope.examples < PLENTY_EXAMPLES:
-            return Points(0.5, "no training: the cheapest and fastest path")
-        return Points(0.0, "no training, though your labels could improve it")
-    if s == "full-finetune":
-        if p <= SMALL_MODEL_B:
-            return Points(1.0, f"at {_fmt_b(p)} parameters the whole model trains cheaply")
-        if p <= LARGE_MODEL_B:
-            return Points(0.3, f"at {_fmt_b(p)} full fine-tuning works but adapters are cheaper")
-        return Points(
-            -0.5,
-            f"full fine-tuning {_fmt_b(p)} parameters needs ~16 bytes each; LoRA gets close for far less",
-        )
-    if s == "lora":
-        if p >= SMALL_MODEL_B:
-            return Points(1.0, "LoRA trains small adapters and keeps the base model's general abilities")
-        return Points(0.0, f"at {_fmt_b(p)} full fine-tuning is affordable; LoRA saves little")
-    if s == "qlora":
-        if p >= LARGE_MODEL_B:
-            return Points(0.8, "QLoRA trains adapters on a 4-bit base: the large model fits a small GPU")
-        return Points(-0.2, f"at {_fmt_b(p)} 4-bit quantisation saves little memory")
-    if s == "continued-pretraining":
-        d = ctx.scope.domain_tokens
-        has_domain = bool(ctx.scope.domain) and ctx.scope.domain in c.model.domains
-        if has_domain:
-            return Points(-0.3, f"already trained on {ctx.scope.domain} text; more pre-training adds little")
-        if d >= CPT_STRONG_TOKENS:
-            return Points(
-                1.0, f"{d:,} in-domain tokens: continued pre-training adapts it to your domain (DAPT)"
-            )
-        return Points(0.3, f"{d:,} in-domain tokens: continued pre-training may help a little")
-    if s == "pretrain":
-        return Points(1.0, "no existing checkpoint fits as well as one trained on your data at this scale")
+            why = fam.reason if fam else f"the catalog gives no {m.family} route to {task.id}"
+            return Veto(f"{m.family} does not suit {task.id}: {why}")
+        trainable = m.variant == "base" and fam.fit == "good"
+        if task.id not in m.tasks and not (promptable(m, task) or trainable or setfit_route(ctx, m)):
+            return Veto(f"not built for {task.id} (it is meant for {', '.join(m.tasks)})")
     return None
 
 
-def language(ctx: Context, c: Candidate) -> Outcome:
-    """Every language the application needs must be covered."""
-    if c.synthetic:
-        return Points(1.0, "trained on your own data, in your languages")
-    if not c.curated:
-        return Points(
-            0.0, "languages unknown (a Hub candidate, not curated)", "not curated: check its languages"
-        )
-    have = set(c.model.languages)
+def language(ctx: Context, m: Model) -> Veto | None:
+    if not ctx.scope.languages:
+        return None
+    have = set(m.languages)
     multi = "multi" in have or len(have - {"code"}) >= 10
-    count = c.model.language_count or len(have - {"code", "multi"})
-    raws = []
-    notes = []
     for lang in ctx.scope.languages:
         if lang == "multi":
-            if multi:
-                raws.append(1.0)
-                notes.append(f"multilingual ({count} languages)" if count else "multilingual")
-            else:
+            if not multi:
                 return Veto(f"covers only {', '.join(sorted(have))}; you need many languages")
-        elif lang == "code":
-            if "code" in have or "code" in c.model.domains:
-                raws.append(1.0)
-                notes.append("trained on code")
-            else:
-                raws.append(-0.5)
-                notes.append("not trained specifically on code")
-        elif lang in have:
-            raws.append(1.0)
-            notes.append(f"covers {lang}")
-        elif "multi" in have:
-            raws.append(0.7 if count >= MANY_LANGUAGES else 0.4)
-            notes.append(f"claims {count or 'many'} languages; check that {lang} is among them")
+        elif lang == "code" or lang in have or "multi" in have:
+            continue
         else:
             return Veto(f"does not cover {lang} (covers {', '.join(sorted(have))})")
-    return Points(sum(raws) / len(raws), "; ".join(notes))
+    return None
 
 
-def context(ctx: Context, c: Candidate) -> Outcome:
-    """The longest input must fit the context window (chunking is penalised, far beyond it vetoed)."""
-    need = ctx.scope.input_tokens
-    native = c.model.context_tokens
-    extended = c.model.context_tokens_extended
-    if native is None:
-        if need > LONG_INPUT:
-            return Points(
-                -0.5,
-                "context window unknown",
-                f"its context window is not documented; {need:,} tokens may not fit",
-            )
-        return Points(
-            0.8,
-            f"window not documented; {need:,}-token inputs are within the classic {LONG_INPUT}-token window",
-            "its context window is not documented; check it",
-        )
-    if need <= native:
-        return Points(1.0, f"{need:,}-token inputs fit its {native:,}-token window")
-    if extended and need <= extended:
-        return Points(
-            0.3,
-            f"{need:,}-token inputs exceed the native {native:,} window but fit the extended {extended:,}",
-            "needs its context extension (RoPE scaling / YaRN) enabled",
-        )
-    reach = max(native, extended or 0)
-    if need > CHUNK_VETO_FACTOR * reach:
-        return Veto(f"{need:,}-token inputs are over {CHUNK_VETO_FACTOR}x its {reach:,}-token window")
-    return Points(
-        -1.0,
-        f"{need:,}-token inputs exceed its {reach:,}-token window",
-        "inputs must be chunked or truncated",
-    )
-
-
-def memory_fit(ctx: Context, c: Candidate) -> Outcome:
-    """Training must fit the GPUs given; serving must fit the serving target."""
-    target = ctx.scope.serve
-    if c.serve_memory_gb is None:
-        return Points(0.0, "serving memory unknown")
-    if not c.serve_fits:
-        return Veto(
-            f"needs {c.serve_memory_gb:.3g} GB to serve even at 4 bits; {target} offers {ctx.serve_memory_gb:g} GB"
-        )
-    raw = 1.0
-    parts = [f"serves in {c.serve_memory_gb:.3g} GB ({c.serve_dtype}) on {target}"]
-    warning = None
-    if c.serve_dtype in ("int8", "int4"):
-        raw = 0.5
-        warning = f"must be quantised to {c.serve_dtype} to fit {target}"
-    if c.train is not None:
-        t = c.train
-        if not t.fits:
-            need = (
-                f"{t.gpus_needed}x {t.accelerator}"
-                if t.gpus_needed
-                else f"more than any {t.accelerator} cluster"
-            )
+def tokenizer_script(ctx: Context, m: Model) -> Veto | None:
+    scripts = m.tokenizer_scripts
+    if not scripts:
+        return None
+    for lang in ctx.scope.languages:
+        info = ctx.catalog.languages.get(lang)
+        if info is not None and info.script not in scripts:
             return Veto(
-                f"training needs {t.memory.total:.3g} GB ({need}); you have {t.gpus}x {t.accelerator}"
+                f"its tokenizer encodes only {', '.join(scripts)} script; {info.name} is written in {info.script}"
             )
-        parts.append(f"trains in {t.memory.total:.3g} GB on {t.gpus_needed}x {t.accelerator}")
-    return Points(raw, "; ".join(parts), warning)
+    return None
 
 
-def budget(ctx: Context, c: Candidate) -> Outcome:
-    """Training GPU-hours against the budget, with headroom."""
-    if c.train is None:
-        return Points(1.0, "no training: nothing to spend")
-    have = ctx.scope.gpu_hours
-    need = c.train.gpu_hours
-    if need is None:
-        return Points(
-            0.0, "training time unknown", f"{c.train.accelerator} has no TFLOP/s figure to estimate time"
-        )
-    if have <= 0:
-        return Veto(f"needs ~{_hours(need)} GPU-hours of training and the budget is 0")
-    ratio = need / have
-    if ratio > 1:
-        return Veto(f"needs ~{_hours(need)} GPU-hours; the budget is {_hours(have)}")
-    raw = 1.0 if ratio <= 0.5 else 1.5 - ratio
-    return Points(raw, f"~{_hours(need)} of {_hours(have)} GPU-hours ({ratio:.0%} of the budget)")
+def covers_direction(directions: list[str], need: str) -> bool:
+    src, tgt = need.split("-", 1)
+    for d in directions:
+        a, _, b = d.partition("-")
+        if (a in ("*", src)) and (b in ("*", tgt)):
+            return True
+    return False
 
 
-def license_rule(ctx: Context, c: Candidate) -> Outcome:
-    """The licence must allow the use asked for."""
-    if c.synthetic:
-        return Points(1.0, "your own model, under your own terms")
-    lic: License | None = ctx.catalog.licenses.get(c.model.license)
+def direction(ctx: Context, m: Model) -> Veto | None:
+    if "translation" not in ctx.task_ids or not ctx.scope.directions:
+        return None
+    if not m.directions:
+        if (
+            m.variant == "task"
+            and "translation" in m.tasks
+            and len(set(m.languages) - {"multi", "code"}) == 2
+        ):
+            pair = sorted(set(m.languages) - {"multi", "code"})
+            missing = [d for d in ctx.scope.directions if set(d.split("-")) != set(pair)]
+            if missing:
+                return Veto(f"translates between {' and '.join(pair)} only; you need {', '.join(missing)}")
+        return None  # a general model (prompted or fine-tuned) translates among the languages it covers
+    missing = [d for d in ctx.scope.directions if not covers_direction(m.directions, d)]
+    if missing:
+        return Veto(f"translates {', '.join(m.directions)}; it lacks {', '.join(missing)}")
+    return None
+
+
+def license_rule(ctx: Context, m: Model) -> Veto | None:
     need = ctx.scope.license
+    if need == "any":
+        return None
+    lic: License | None = ctx.catalog.licenses.get(m.license)
     if lic is None:
-        return Points(0.0, f"licence {c.model.license} unknown", "its licence terms are not in the catalog")
-    warning = None
-    if (
-        c.hub is not None
-        and getattr(c.hub, "license", None)
-        and c.hub.license.lower() != c.model.license.lower()
-    ):
-        warning = (
-            f"the Hub lists licence {c.hub.license!r}, the catalog {c.model.license!r}: check the model card"
-        )
+        return Veto(f"licence {m.license} is not in the catalog, so {need} use cannot be confirmed")
     if need == "commercial":
         if not lic.commercial_use:
             return Veto(f"{lic.name} does not allow commercial use")
@@ -399,98 +393,306 @@ def license_rule(ctx: Context, c: Candidate) -> Outcome:
             return Veto(f"{lic.name} restricts uses (see its acceptable-use terms)")
     if need == "open" and not lic.osi_approved:
         return Veto(f"{lic.name} is not an OSI-approved open-source licence")
-    if lic.license_class == "permissive":
-        return Points(1.0, f"{lic.name}: permissive", warning)
-    if lic.license_class == "copyleft":
-        return Points(0.7, f"{lic.name}: share-alike obligations", warning)
-    if lic.license_class == "restricted":
-        cap = f", a {lic.user_cap:,}-user cap" if lic.user_cap else ""
-        return Points(0.0, f"{lic.name}: use restrictions{cap}", warning or f"{lic.name} restricts some uses")
-    if lic.license_class == "non-commercial":
-        return Points(-0.5, f"{lic.name}: non-commercial only", warning or "non-commercial use only")
-    return Points(-0.5, "licence unknown", "no licence found: you may not be allowed to use it")
+    return None
 
 
-def serving(ctx: Context, c: Candidate) -> Outcome:
-    """Smaller serves cheaper and faster; cpu and edge have hard size limits."""
-    p = c.model.params_b
-    active = c.model.active_params_b or p
-    if ctx.serve_target is not None:
-        limit = ctx.serve_target.max_params_b
-        if limit is not None and p > limit:
-            return Veto(
-                f"{_fmt_b(p)} parameters is too large to answer interactively on {ctx.serve_target.id}"
-            )
-        # log scale: latency on a CPU or phone grows with size, so ~20M scores 1 and the profile's limit 0
-        span = math.log10((limit or 10.0) / EDGE_FLOOR_B)
-        raw = max(-1.0, min(1.0, 1.0 - math.log10(max(p, EDGE_FLOOR_B) / EDGE_FLOOR_B) / span))
-        warning = None
-        if ctx.generative and p >= 1:
-            warning = f"on {ctx.serve_target.id} a {_fmt_b(p)} model generates only a few tokens per second"
-        return Points(raw, f"{_fmt_b(p)} parameters on {ctx.serve_target.id}: smaller is faster", warning)
-    raw = max(-1.0, min(1.0, 1.0 - math.log10(max(active, 0.01) / 0.1) / 3.0))
-    # on a GPU, size is a cost, not a limit: where capability matters (open generation) it counts half
-    raw *= 1.0 - 0.5 * max(t.capability for t in ctx.tasks)
-    label = f"{_fmt_b(active)} active parameters" if c.model.active_params_b else f"{_fmt_b(p)} parameters"
-    return Points(raw, f"{label} to serve on {ctx.scope.serve}: smaller costs less per request")
+def serving_size(ctx: Context, m: Model) -> Veto | None:
+    target = ctx.serve_target
+    if target is not None and target.max_params_b is not None and m.params_b > target.max_params_b:
+        return Veto(f"{_fmt_b(m.params_b)} parameters is too large to answer interactively on {target.id}")
+    return None
 
 
-def capability(ctx: Context, c: Candidate) -> Outcome:
-    """Capability grows with size and with newer generations; it matters most for generative tasks."""
-    p = c.model.params_b
-    # a mixture-of-experts model performs between its active and total size: use their geometric mean
-    eff = math.sqrt(p * c.model.active_params_b) if c.model.active_params_b else p
-    size = max(0.0, min(1.0, (math.log10(max(eff, 0.001)) + 2.0) / 4.0))
-    year = c.model.year
-    recency = 0.3 if year is None else max(0.0, min(1.0, (year - 2018) / 7.0))
-    factor = max(t.capability for t in ctx.tasks)
-    raw = factor * (0.65 * size + 0.35 * recency)
-    detail = f"{_fmt_b(p)} parameters, {year or 'year unknown'}"
-    if c.model.active_params_b:
-        detail = (
-            f"{_fmt_b(p)} parameters ({_fmt_b(c.model.active_params_b)} active), {year or 'year unknown'}"
-        )
-    if c.model.quality:
-        q = c.model.quality[0]
-        detail += f"; {q.benchmark} {q.score:g}"
-        raw = min(1.0, raw + 0.05)
-    if factor < 1:
-        detail += " (size matters less for this task)"
-    return Points(raw, detail)
-
-
-def domain(ctx: Context, c: Candidate) -> Outcome:
-    """A model pre-trained on the application's domain (or adapted to your in-domain text) starts ahead."""
-    want = ctx.scope.domain
-    if c.strategy == "continued-pretraining":
-        d = ctx.scope.domain_tokens
-        per_param = d / (c.model.params_b * 1e9)
-        if per_param >= 1:
-            return Points(
-                1.0, f"continued pre-training on your {d:,} in-domain tokens adapts it to your text (DAPT)"
-            )
-        if per_param >= 0.1:
-            return Points(0.7, f"{d:,} in-domain tokens ({per_param:.2g} per parameter) adapt it somewhat")
-        return Points(
-            0.0,
-            f"{d:,} in-domain tokens are too few ({per_param:.2g} per parameter) to move a model this size;"
-            " retrieval puts documents in the prompt instead",
-        )
-    if not want:
-        implied = (
-            {"code"} if "code" in ctx.scope.languages or any("code" in t.id for t in ctx.tasks) else set()
-        )
-        other = [d for d in c.model.domains if d not in implied]
-        if other and not c.synthetic:
-            return Points(-0.5, f"specialised in {', '.join(other)} text; you named no domain (use --domain)")
+def ready_checkpoint(ctx: Context, m: Model) -> Veto | None:
+    if ctx.scope.examples > 0 or ready_as_is(ctx, m):
         return None
-    if c.synthetic or want in c.model.domains:
-        return Points(1.0, f"trained on {want} text")
-    return Points(0.0, f"general-domain model (no {want} pre-training)")
+    if ctx.scope.domain_tokens >= CPT_MIN_TOKENS and m.variant == "base":
+        return None
+    if m.variant == "base":
+        return Veto("a base model needs fine-tuning, and there are no labelled examples to train on")
+    return Veto("not ready for this task as it is, and there are no labelled examples to train on")
+
+
+# --- constraints, candidate level --------------------------------------------------------------------
+
+
+def label_set(ctx: Context, c: Candidate) -> Veto | None:
+    if c.strategy != "as-is" or not ctx.fixed_labels or c.synthetic:
+        return None
+    m = c.model
+    if not task_checkpoint(ctx, m):
+        return None
+    ok, why = label_evidence(ctx, m)
+    if ok:
+        return None
+    return Veto(f"fixed-label checkpoint: {why}; fine-tune it on your labels or use a zero-shot model")
+
+
+def context(ctx: Context, c: Candidate) -> Veto | None:
+    need = ctx.scope.input_tokens
+    reach = max(c.model.context_tokens or 0, c.model.context_tokens_extended or 0)
+    if not reach or need <= CHUNK_VETO_FACTOR * reach:
+        return None
+    if all(t.output in STRIDED_OUTPUTS for t in ctx.tasks):
+        return None  # read in strides: a cost in fit, not a veto
+    return Veto(f"{need:,}-token inputs are over {CHUNK_VETO_FACTOR}x its {reach:,}-token window")
+
+
+def memory_fit(ctx: Context, c: Candidate) -> Veto | None:
+    if c.serve_memory_gb is not None and not c.serve_fits:
+        return Veto(
+            f"needs {c.serve_memory_gb:.3g} GB to serve even at 4 bits; {ctx.scope.serve} offers"
+            f" {ctx.serve_memory_gb:g} GB"
+        )
+    t = c.train
+    if t is not None and not t.fits:
+        need = (
+            f"{t.gpus_needed}x {t.accelerator}" if t.gpus_needed else f"more than any {t.accelerator} cluster"
+        )
+        return Veto(f"training needs {t.memory.total:.3g} GB ({need}); you have {t.gpus}x {t.accelerator}")
+    return None
+
+
+def budget(ctx: Context, c: Candidate) -> Veto | None:
+    if c.train is None or c.train.gpu_hours is None:
+        return None
+    have = ctx.scope.gpu_hours
+    need = c.train.gpu_hours
+    if have <= 0:
+        return Veto(f"needs ~{_hours(need)} GPU-hours of training and the budget is 0")
+    if need > have:
+        return Veto(f"needs ~{_hours(need)} GPU-hours; the budget is {_hours(have)}")
+    return None
+
+
+# --- preferences ---------------------------------------------------------------------------------------
+
+
+def finetune_gain(n: int) -> float:
+    """Share of the remaining quality headroom fine-tuning on n labelled examples wins (0 to the cap)."""
+    if n <= FINETUNE_GAIN_FLOOR:
+        return 0.0
+    return min(FINETUNE_GAIN_CAP, FINETUNE_GAIN_PER_DECADE * math.log10(n / FINETUNE_GAIN_FLOOR))
+
+
+def _language_adjustment(ctx: Context, m: Model) -> tuple[float, list[str]]:
+    have = set(m.languages)
+    total = 0.0
+    notes: list[str] = []
+    for lang in ctx.scope.languages:
+        if lang == "code":
+            if "code" not in have and "code" not in m.domains:
+                total -= NO_CODE_PENALTY
+                notes.append(f"-{NO_CODE_PENALTY:g} not trained on code")
+        elif lang == "multi" or lang in have or lang == "en":
+            continue
+        else:
+            low = lang not in HIGH_RESOURCE_LANGUAGES
+            pen = MULTI_LOW_RESOURCE_PENALTY if low else MULTI_HIGH_RESOURCE_PENALTY
+            if (m.language_count or 0) >= MANY_LANGUAGES:
+                pen /= 2
+            total -= pen
+            notes.append(
+                f"-{pen:g} {lang} not among its listed languages" + (" (low-resource)" if low else "")
+            )
+    return total, notes
+
+
+def _domain_adjustment(ctx: Context, m: Model) -> tuple[float, list[str]]:
+    want = ctx.scope.domain
+    implied = {"code"} if ("code" in ctx.scope.languages or any("code" in t for t in ctx.task_ids)) else set()
+    if want:
+        implied.add(want)
+    other = [d for d in m.domains if d not in implied]
+    if want and want in m.domains:
+        return DOMAIN_MATCH_BONUS, [f"+{DOMAIN_MATCH_BONUS:g} trained on {want} text"]
+    if other:
+        return -DOMAIN_MISMATCH_PENALTY, [
+            f"-{DOMAIN_MISMATCH_PENALTY:g} specialised in {', '.join(other)} text"
+        ]
+    if "code" in implied and "code" in m.domains:
+        return 0.0, []
+    return 0.0, []
+
+
+def expected_quality(ctx: Context, c: Candidate) -> tuple[float, dict[str, Any], list[str]]:
+    """The candidate's expected quality (0-100) on the user's tasks, with the contract's `quality` object."""
+    m = c.model
+    values: list[float] = []
+    first: q.BaseQuality | None = None
+    notes: list[str] = []
+    for table in ctx.quality_tables:
+        base = table.base(m)
+        first = first or base
+        v = base.value
+        tid = table.task.id
+        spec = q.specialities(m)
+        if base.basis == "imputed":
+            # a task checkpoint's head start counts as it is, or on a generative task (fine-tuning a label task
+            # retrains the head, so an NLI or sentiment checkpoint starts no nearer to your labels)
+            head_start = c.strategy == "as-is" or table.task.generative or bool(m.specialised_for)
+            if q.is_specialist(m, tid) and not c.synthetic and head_start:
+                v += SPECIALIST_BONUS
+                notes.append(f"+{SPECIALIST_BONUS:g} specialist for {tid}")
+            elif spec and tid not in spec:
+                v -= OFF_SPECIALITY_PENALTY
+                notes.append(f"-{OFF_SPECIALITY_PENALTY:g} a {'/'.join(spec)} specialist used for {tid}")
+        zero_shot = m.open_labels or "zero-shot-classification" in m.tasks
+        if (
+            c.strategy == "as-is"
+            and zero_shot
+            and tid != "zero-shot-classification"
+            and table.task.output in FIXED_LABELS
+        ):
+            v -= ZERO_SHOT_PENALTY
+            notes.append(f"-{ZERO_SHOT_PENALTY:g} zero-shot, not trained on your labels")
+        prompted = c.strategy == "as-is" and promptable(m, table.task) and tid not in m.tasks
+        if prompted and not table.task.generative:
+            v -= PROMPTED_DISCRIMINATIVE_PENALTY
+            notes.append(f"-{PROMPTED_DISCRIMINATIVE_PENALTY:g} prompted into {tid}")
+        values.append(v)
+    v = sum(values) / len(values)
+    adj, why = _language_adjustment(ctx, m)
+    v += adj
+    notes += why
+    if not c.synthetic:
+        adj, why = _domain_adjustment(ctx, m)
+        v += adj
+        notes += why
+    # what the adaptation buys
+    n = ctx.scope.examples
+    gain = 0.0
+    if c.strategy == "as-is":
+        zero_shot = m.open_labels or "zero-shot-classification" in m.tasks
+        if task_checkpoint(ctx, m) and ctx.fixed_labels and not zero_shot and label_evidence(ctx, m)[0]:
+            gain = READY_GAIN
+            notes.append("trained for your label set")
+    elif c.strategy in STRATEGY_GAIN_SHARE:
+        share = STRATEGY_GAIN_SHARE[c.strategy]
+        g = finetune_gain(n)
+        if setfit_route(ctx, m) and SETFIT_MIN_EXAMPLES <= n <= SETFIT_MAX_EXAMPLES:
+            g = max(g, SETFIT_GAIN)
+            notes.append(
+                "SetFit: contrastive fine-tuning of a sentence-transformer is strong with few labels"
+            )
+        gain = share * g
+        if gain:
+            notes.append(f"fine-tuning on {n:,} labelled examples wins {gain:.0%} of the headroom")
+    if gain:
+        v = v + (100.0 - v) * gain
+    if c.strategy == "continued-pretraining" and not c.synthetic:
+        d = ctx.scope.domain_tokens
+        already = bool(ctx.scope.domain) and ctx.scope.domain in m.domains
+        cpt = 0.0 if already else CPT_GAIN_MAX * min(1.0, max(0.0, math.log10(d / CPT_MIN_TOKENS) / 2))
+        if cpt:
+            v += cpt
+            notes.append(f"+{cpt:.0f} continued pre-training on {d:,} in-domain tokens")
+    pen = QUANT_PENALTY.get(c.serve_dtype or "bf16", 0.0)
+    if pen:
+        v -= pen
+        notes.append(f"-{pen:g} served in {c.serve_dtype}")
+    value = round(min(100.0, max(0.0, v)), 1)
+    assert first is not None
+    obj = {
+        "value": value,
+        "basis": "imputed" if c.synthetic else first.basis,
+        "benchmark": first.benchmark,
+        "benchmark_score": first.benchmark_score,
+        "source": first.source,
+        "note": "; ".join([first.note, *notes]) if notes else first.note,
+    }
+    return value, obj, notes
+
+
+def quality_rule(ctx: Context, c: Candidate) -> Outcome:
+    value, obj, notes = expected_quality(ctx, c)
+    c.quality = obj
+    head = (
+        f"{obj['benchmark']} {obj['benchmark_score']:g}"
+        if obj["basis"] == "measured" and obj["benchmark_score"] is not None
+        else "no published figure on the task's benchmarks (imputed)"
+    )
+    extra = f" ({'; '.join(notes)})" if notes else ""
+    return Points(value / 100.0, f"expected quality {value:g}/100: {head}{extra}")
+
+
+def task_fit_points(ctx: Context, c: Candidate) -> Outcome:
+    total = 0.0
+    details = []
+    for task in ctx.tasks:
+        fam = task.families.get(c.model.family)
+        fit = fam.fit if fam else "poor"
+        total += FIT_POINTS.get(fit, 0.0)
+        details.append(f"{task.id}: {fit}" + (f" ({fam.reason})" if fam else ""))
+    if c.synthetic:
+        return Points(total / len(ctx.tasks), "; ".join(details))
+    return Points(total / len(ctx.tasks), "; ".join(details))
+
+
+def readiness(ctx: Context, c: Candidate) -> Outcome:
+    n = ctx.scope.examples
+    m = c.model
+    if c.strategy == "as-is":
+        if task_checkpoint(ctx, m):
+            ready = f" ({m.ready_for})" if m.ready_for else ""
+            if m.open_labels or "zero-shot-classification" in m.tasks:
+                return Points(0.85, f"a zero-shot checkpoint{ready}: it takes any label set, including yours")
+            if n >= PLENTY_EXAMPLES:
+                return Points(0.6, f"a ready checkpoint{ready}; with {n:,} labels, fine-tuning may beat it")
+            return Points(1.0, f"a checkpoint already trained for the task{ready}; use it")
+        if m.variant == "instruct":
+            if n == 0:
+                return Points(0.75, "instruction-tuned: prompt it zero-shot, no labelled data needed")
+            if n < PLENTY_EXAMPLES:
+                return Points(0.65, f"instruction-tuned: put a few of your {n:,} examples in the prompt")
+            return Points(0.35, f"prompting ignores most of your {n:,} labelled examples")
+        return Points(0.7, "the pre-trained model does this task as it is")
+    if c.strategy == "pretrain":
+        return Points(0.7, "no existing checkpoint fits as well as one trained on your data at this scale")
+    if c.strategy == "continued-pretraining" and n == 0:
+        return Points(0.6, "continued pre-training on your text, then prompting or retrieval")
+    start = " from a checkpoint already trained for the task" if task_checkpoint(ctx, m) else ""
+    if setfit_route(ctx, m) and SETFIT_MIN_EXAMPLES <= n <= SETFIT_MAX_EXAMPLES:
+        return Points(
+            0.9, f"SetFit-style fine-tuning of a sentence-transformer suits {n:,} labelled examples"
+        )
+    if n < FEW_EXAMPLES:
+        return Points(0.3, f"{n:,} labelled examples are few to fine-tune on reliably{start}")
+    if n < PLENTY_EXAMPLES:
+        return Points(0.65, f"{n:,} labelled examples: enough for a small fine-tune{start}")
+    return Points(0.95 if start else 0.9, f"{n:,} labelled examples: fine-tuning beats zero-shot use{start}")
+
+
+def context_fit(ctx: Context, c: Candidate) -> Outcome:
+    need = ctx.scope.input_tokens
+    native = c.model.context_tokens
+    extended = c.model.context_tokens_extended
+    if native is None:
+        if need > LONG_INPUT:
+            return Points(
+                0.2, "context window unknown", f"its context window is not documented; {need:,} may not fit"
+            )
+        return Points(
+            0.8, f"window not documented; {need:,}-token inputs are within the classic {LONG_INPUT}"
+        )
+    if need <= native:
+        return Points(1.0, f"{need:,}-token inputs fit its {native:,}-token window")
+    if extended and need <= extended:
+        return Points(
+            0.5,
+            f"{need:,}-token inputs exceed the native {native:,} window but fit the extended {extended:,}",
+            "needs its context extension (RoPE scaling / YaRN) enabled",
+        )
+    strided = all(t.output in STRIDED_OUTPUTS for t in ctx.tasks)
+    how = "read in overlapping strides" if strided else "chunked or truncated"
+    return Points(
+        0.2,
+        f"{need:,}-token inputs exceed its {max(native, extended or 0):,}-token window",
+        f"inputs must be {how}",
+    )
 
 
 def hub_health(ctx: Context, c: Candidate) -> Outcome:
-    """Downloads and access on the Hub, when a snapshot exists."""
     h = c.hub
     if h is None:
         return None
@@ -503,25 +705,135 @@ def hub_health(ctx: Context, c: Candidate) -> Outcome:
         warning = f"{warning}; {note}" if warning else note
     downloads = getattr(h, "downloads", None)
     if downloads is None:
-        return Points(0.0, "no download count on the Hub", warning)
+        return Points(0.3, "no download count on the Hub", warning)
     if downloads >= POPULAR_DOWNLOADS:
         return Points(1.0, f"{downloads:,} downloads on the Hub: widely used", warning)
     if downloads >= KNOWN_DOWNLOADS:
-        return Points(0.5, f"{downloads:,} downloads on the Hub", warning)
-    return Points(0.0, f"only {downloads:,} downloads on the Hub", warning)
+        return Points(0.6, f"{downloads:,} downloads on the Hub", warning)
+    return Points(0.2, f"only {downloads:,} downloads on the Hub", warning)
 
 
-RULES: dict[str, Callable[[Context, Candidate], Outcome]] = {
+def training_cost(ctx: Context, c: Candidate) -> Outcome:
+    if c.train is None:
+        return Points(1.0, "no training: nothing to spend")
+    need = c.train.gpu_hours
+    have = ctx.scope.gpu_hours
+    if need is None:
+        return Points(
+            0.3, "training time unknown", f"{c.train.accelerator} has no TFLOP/s figure to estimate time"
+        )
+    used = need / have if have > 0 else 1.0
+    raw = 1.0 if used <= 0.1 else max(0.2, 1.0 - 0.8 * (used - 0.1) / 0.9)
+    p = c.model.params_b
+    note = ""
+    if c.strategy == "full-finetune" and p > SMALL_MODEL_B:
+        raw *= 0.7
+        note = f"; full fine-tuning {_fmt_b(p)} parameters needs ~16 bytes each, LoRA gets close for far less"
+    if c.strategy == "qlora" and p < LARGE_MODEL_B:
+        raw *= 0.8
+        note = f"; at {_fmt_b(p)} 4-bit quantisation saves little"
+    cost = f", ${c.train.cost_usd:,.0f}" if getattr(c.train, "cost_usd", None) else ""
+    return Points(
+        round(raw, 3), f"~{_hours(need)} of {_hours(have)} GPU-hours ({used:.0%} of the budget{cost}){note}"
+    )
+
+
+DAYS_PER_MONTH = 30
+
+
+def monthly_usd(daily_tokens: int | None, per_million: float | None) -> float | None:
+    """Monthly serving dollars at a daily traffic, from the estimator's $ per million tokens (None-safe)."""
+    if per_million is None or not daily_tokens:
+        return None
+    return per_million * daily_tokens * DAYS_PER_MONTH / 1e6
+
+
+def _monthly_usd(ctx: Context, c: Candidate) -> float | None:
+    return monthly_usd(ctx.scope.daily_tokens, c.serve_usd_per_million)
+
+
+def serving_cost(ctx: Context, c: Candidate) -> Outcome:
+    p = c.model.params_b
+    active = c.model.active_params_b or p
+    warning = None
+    if c.serve_dtype in ("int8", "int4"):
+        warning = f"must be quantised to {c.serve_dtype} to fit {ctx.scope.serve}"
+    if ctx.serve_target is not None:
+        limit = ctx.serve_target.max_params_b
+        span = math.log10((limit or 10.0) / EDGE_FLOOR_B)
+        raw = max(0.0, min(1.0, 1.0 - math.log10(max(p, EDGE_FLOOR_B) / EDGE_FLOOR_B) / span))
+        if ctx.generative and p >= 1:
+            warning = f"on {ctx.serve_target.id} a {_fmt_b(p)} model generates only a few tokens per second"
+        return Points(
+            round(raw, 3), f"{_fmt_b(p)} parameters on {ctx.serve_target.id}: smaller is faster", warning
+        )
+    monthly = _monthly_usd(ctx, c)
+    if monthly is not None:
+        raw = 1.0 / (1.0 + monthly / 1000.0)
+        return Points(
+            round(raw, 3), f"~${monthly:,.0f} a month at {ctx.scope.daily_tokens:,} tokens a day", warning
+        )
+    if ctx.scope.prefer == "cost":
+        raw = max(0.0, min(1.0, 1.0 - math.log10(max(active, 0.1) / 0.1) / 3.0))
+        return Points(
+            round(raw, 3), f"{_fmt_b(active)} active parameters: smaller costs less per request", warning
+        )
+    mem = c.serve_memory_gb
+    if mem is None:
+        return Points(0.5, "serving memory unknown", warning)
+    share = mem / ctx.serve_memory_gb if ctx.serve_memory_gb else 1.0
+    raw = 1.0 if share <= 0.5 else max(0.3, 1.0 - (share - 0.5))
+    if c.serve_dtype in ("int8", "int4"):
+        raw = min(raw, 0.6)
+    return Points(
+        round(raw, 3), f"serves in {mem:.3g} GB ({c.serve_dtype}), {share:.0%} of {ctx.scope.serve}", warning
+    )
+
+
+def licence_warning(ctx: Context, m: Model, hub: Any = None) -> str | None:
+    """The licence's terms as a warning (never a score): restricted, non-commercial or unknown terms."""
+    lic = ctx.catalog.licenses.get(m.license)
+    if hub is not None and getattr(hub, "license", None) and hub.license.lower() != m.license.lower():
+        return f"the Hub lists licence {hub.license!r}, the catalog {m.license!r}: check the model card"
+    if lic is None:
+        return "its licence terms are not in the catalog"
+    if lic.license_class == "restricted":
+        cap = f" (a {lic.user_cap:,}-user cap)" if lic.user_cap else ""
+        return f"{lic.name} restricts some uses{cap}"
+    if lic.license_class == "non-commercial":
+        return "non-commercial use only"
+    if lic.license_class == "unknown":
+        return "no licence found: you may not be allowed to use it"
+    return None
+
+
+ModelRule = Callable[[Context, Model], "Veto | None"]
+CandidateRule = Callable[[Context, Candidate], Outcome]
+
+MODEL_CONSTRAINTS: dict[str, ModelRule] = {
     "task_fit": task_fit,
     "language": language,
+    "tokenizer_script": tokenizer_script,
+    "direction": direction,
     "license": license_rule,
+    "serving_size": serving_size,
+    "ready_checkpoint": ready_checkpoint,
+}
+CANDIDATE_CONSTRAINTS: dict[str, CandidateRule] = {
+    "label_set": label_set,
     "context": context,
-    "serving": serving,
     "memory_fit": memory_fit,
     "budget": budget,
-    "ready_checkpoint": ready_checkpoint,
-    "strategy_fit": strategy_fit,
-    "capability": capability,
-    "domain": domain,
-    "hub_health": hub_health,
 }
+PREFERENCES: dict[str, CandidateRule] = {
+    "quality": quality_rule,
+    "task_fit_points": task_fit_points,
+    "readiness": readiness,
+    "context_fit": context_fit,
+    "hub_health": hub_health,
+    "training_cost": training_cost,
+    "serving_cost": serving_cost,
+}
+RULES: dict[str, Callable[..., Any]] = {**MODEL_CONSTRAINTS, **CANDIDATE_CONSTRAINTS, **PREFERENCES}
+_unbound = (set(SPEC_BY_ID) - set(RULES)) - {"estimate"}
+assert not _unbound and set(RULES) <= set(SPEC_BY_ID), f"rules and specs disagree: {_unbound}"

@@ -16,6 +16,8 @@ from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.numbers import parse_number
 
 LicenseNeed = Literal["any", "open", "commercial"]
+Prefer = Literal["quality", "balanced", "cost"]
+PREFER = ("quality", "balanced", "cost")
 
 DEFAULTS: dict[str, Any] = {
     "languages": ["en"],
@@ -27,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "gpus": 1,
     "license": "any",
     "top": 5,
+    "prefer": "balanced",
 }
 # Languages assumed when none are given, by task id (an assumption, listed in ``assumed``): one source for
 # `advise` and the interview. Code generation reads English prompts and writes code; a translation needs two
@@ -57,6 +60,7 @@ WHY: dict[str, str] = {
     "serve": "no serving target given; the training accelerator assumed",
     "license": "no licence need given; any licence accepted (each one's terms are still shown)",
     "top": "five recommendations by default",
+    "prefer": "no preference given; balanced (the cheaper of two candidates within a small quality margin)",
 }
 
 # The largest value each count may take: past these a number is a typo, not a plan, and the estimator
@@ -68,6 +72,7 @@ MAXIMUM: dict[str, float] = {
     "gpu_hours": 1e10,  # ~300x the largest published training runs (tens of millions of GPU-hours)
     "gpus": 1e7,
     "top": 1e6,
+    "daily_tokens": 1e15,
 }
 WHOLE_TOLERANCE = 1e-9  # "1.1k" parses as 1100.0000000000002: still a whole number
 DOMAIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
@@ -117,6 +122,21 @@ class ScopeInput(BaseModel):
         default=None, description="Domain: biomedical, legal, finance, scientific, code, ..."
     )
     top: int | None = Field(default=None, description="How many recommendations (at least 1).")
+    labels: list[Annotated[str, Field(min_length=1, max_length=80)]] | None = Field(
+        default=None, description="The user's classes or entity types (PER, ORG, ...; positive, negative)."
+    )
+    source_languages: list[Annotated[str, Field(min_length=1, max_length=20)]] | None = Field(
+        default=None, description="Translation: languages translated from (ISO 639-1)."
+    )
+    target_languages: list[Annotated[str, Field(min_length=1, max_length=20)]] | None = Field(
+        default=None, description="Translation: languages translated into (ISO 639-1)."
+    )
+    prefer: Prefer | None = Field(
+        default=None, description="quality, balanced or cost: how cost trades against expected quality."
+    )
+    daily_tokens: int | None = Field(
+        default=None, description="Production traffic in tokens per day, for a monthly serving cost."
+    )
 
     @field_validator("*", mode="before")
     @classmethod
@@ -183,6 +203,26 @@ def _license(v: Any) -> Any:
     return v
 
 
+def _prefer(v: Any) -> Any:
+    v = _lower(v)
+    if isinstance(v, str) and v not in PREFER:
+        raise ValueError(f"{v!r} is not one of {', '.join(PREFER)}")
+    return v
+
+
+def _labels(v: Any) -> Any:
+    items = _strings(80)(v)
+    if isinstance(items, list):
+        out: list[Any] = []
+        for item in items:
+            for part in item.split(",") if isinstance(item, str) else [item]:
+                part = part.strip() if isinstance(part, str) else part
+                if part and part not in out:
+                    out.append(part)
+        return out
+    return items
+
+
 LICENSE_NEEDS = ("any", "open", "commercial")
 # One parser per field: used by scope files (through pydantic, which then checks the types) and by flags.
 PARSERS: dict[str, Any] = {
@@ -198,6 +238,11 @@ PARSERS: dict[str, Any] = {
     "serve": _lower,
     "domain": _domain,
     "license": _license,
+    "labels": _labels,
+    "source_languages": _strings(20),
+    "target_languages": _strings(20),
+    "prefer": _prefer,
+    "daily_tokens": lambda v: _count(v, "daily_tokens"),
 }
 
 
@@ -227,14 +272,27 @@ class Scope(BaseModel):
     license: LicenseNeed
     domain: str | None = None
     top: int
+    labels: list[str] = Field(default_factory=list, description="The user's classes or entity types.")
+    directions: list[str] = Field(
+        default_factory=list, description="Translation directions needed, 'src-tgt' (translation tasks only)."
+    )
+    prefer: Prefer = "balanced"
+    daily_tokens: int | None = None
     assumed: list[Assumed] = Field(default_factory=list)
 
     def to_input(self) -> dict[str, Any]:
         """The scope as a scope file (replays exactly through ``advise --scope``)."""
-        data = self.model_dump(mode="json", exclude={"assumed", "task_words"})
+        data = self.model_dump(mode="json", exclude={"assumed", "task_words", "directions"})
         if self.task_words:
             data["tasks"] = list(self.task_words)
-        return {k: v for k, v in data.items() if v is not None}
+        if self.directions and self.source_pairs_given:
+            data["source_languages"] = sorted({d.split("-")[0] for d in self.directions})
+            data["target_languages"] = sorted({d.split("-")[1] for d in self.directions})
+        return {k: v for k, v in data.items() if v is not None and v != []}
+
+    @property
+    def source_pairs_given(self) -> bool:
+        return not any(a.field == "directions" for a in self.assumed)
 
 
 class ScopeProblem(ValueError):
@@ -248,6 +306,44 @@ class ScopeProblem(ValueError):
 
 
 LANGUAGE_SPECIALS = {"code", "multi"}
+
+
+def _codes(raw: list[str], field: str, natural: bool = False) -> list[str]:
+    out: list[str] = []
+    for lang in raw:
+        code = lang.strip().lower()
+        if code in ("multilingual", "many"):
+            code = "multi"
+        special = code in LANGUAGE_SPECIALS and not natural
+        if not (special or (code.isalpha() and 2 <= len(code) <= 3 and code not in LANGUAGE_SPECIALS)):
+            kind = "an ISO 639-1 code" if natural else "an ISO 639-1 code, 'code' or 'multi'"
+            raise ScopeProblem(field, f"{lang!r} is not {kind}")
+        if code not in out:
+            out.append(code)
+    return out
+
+
+def _directions(
+    tasks: list[str], languages: list[str], src: list[str], tgt: list[str], assumed: list[Assumed]
+) -> list[str]:
+    """Translation directions needed: every source to every target; with --language alone, every pair."""
+    if "translation" not in tasks:
+        return []
+    natural = [lang for lang in languages if lang not in LANGUAGE_SPECIALS]
+    if src or tgt:
+        sources = src or [lang for lang in natural if lang not in tgt]
+        targets = tgt or [lang for lang in natural if lang not in src]
+        return [f"{a}-{b}" for a in sources for b in targets if a != b]
+    pairs = [f"{a}-{b}" for a in natural for b in natural if a != b]
+    if pairs:
+        assumed.append(
+            Assumed.model_construct(
+                field="directions",
+                value=pairs,
+                why="no --source-language/--target-language given; every direction among the languages assumed",
+            )
+        )
+    return pairs
 
 
 def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
@@ -278,16 +374,18 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
             values[key] = default
             assumed.append(Assumed.model_construct(field=key, value=default, why=why))
 
-    languages: list[str] = []
-    for lang in values["languages"]:
-        code = lang.strip().lower()
-        if code in ("multilingual", "many"):
-            code = "multi"
-        if not (code in LANGUAGE_SPECIALS or (code.isalpha() and 2 <= len(code) <= 3)):
-            raise ScopeProblem("languages", f"{lang!r} is not an ISO 639-1 code, 'code' or 'multi'")
+    src = _codes(values.pop("source_languages", None) or [], "source_languages", natural=True)
+    tgt = _codes(values.pop("target_languages", None) or [], "target_languages", natural=True)
+    languages = _codes(values["languages"], "languages")
+    if any(a.field == "languages" for a in assumed) and (src or tgt):
+        assumed = [a for a in assumed if a.field != "languages"]
+        languages = []
+    for code in [*src, *tgt]:
         if code not in languages:
             languages.append(code)
     values["languages"] = languages
+    values["directions"] = _directions(tasks, languages, src, tgt, assumed)
+    values["labels"] = values.get("labels") or []
 
     try:
         values["gpu"] = catalog.accelerator(values["gpu"]).id

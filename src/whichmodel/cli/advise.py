@@ -9,6 +9,7 @@ import typer
 from whichmodel.cli import errors, output
 from whichmodel.cli.common import CatalogOpt, ExplainOpt, FormatOpt, load
 from whichmodel.cli.scopeargs import (
+    DailyTokensOpt,
     DomainOpt,
     DomainTokensOpt,
     ExamplesOpt,
@@ -16,10 +17,14 @@ from whichmodel.cli.scopeargs import (
     GpuOpt,
     GpusOpt,
     InputTokensOpt,
+    LabelsOpt,
     LanguageOpt,
     LicenseOpt,
+    PreferOpt,
     ScopeFileOpt,
     ServeOpt,
+    SourceLanguageOpt,
+    TargetLanguageOpt,
     TaskOpt,
     TopOpt,
     build_scope,
@@ -54,6 +59,11 @@ def advise(
     license: LicenseOpt = None,
     domain: DomainOpt = None,
     top: TopOpt = None,
+    labels: LabelsOpt = None,
+    source_language: SourceLanguageOpt = None,
+    target_language: TargetLanguageOpt = None,
+    prefer: PreferOpt = None,
+    daily_tokens: DailyTokensOpt = None,
     scope: ScopeFileOpt = None,
     catalog: CatalogOpt = None,
     json_: Annotated[
@@ -84,6 +94,11 @@ def advise(
         license,
         domain,
         top,
+        labels=labels,
+        source_language=source_language,
+        target_language=target_language,
+        prefer=prefer,
+        daily_tokens=daily_tokens,
     )
     the_scope = build_scope(cat, scope, flags)
     extra = discover_models(the_scope, cat) if discover else []

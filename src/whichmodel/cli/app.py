@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tasks": ("tasks", "command"),
     "architectures": ("architectures", "command"),
     "schema": ("schema", "command"),
+    "rules": ("rules", "command"),
     "recipe": ("recipe", "command"),
 }
 

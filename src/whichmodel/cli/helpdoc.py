@@ -59,6 +59,10 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         ("whichmodel schema > advice.schema.json", "the JSON Schema of advise --json"),
         ("whichmodel schema estimate", "the JSON Schema of estimate --json"),
     ],
+    "whichmodel rules": [
+        ("whichmodel rules", "every rule: constraints that veto, preferences that score"),
+        ("whichmodel rules quality --json", "how expected quality is computed, as JSON"),
+    ],
     "whichmodel catalog": [("whichmodel catalog list --task ner", "the catalog's models for a task")],
     "whichmodel catalog list": [
         ("whichmodel catalog list --task summarization", "models for a task"),

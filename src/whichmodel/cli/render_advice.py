@@ -6,8 +6,7 @@ from whichmodel.advice import Advice, Recommendation
 from whichmodel.cli.output import console, fmt_num, fmt_params, fmt_usd
 from whichmodel.cli.tables import Column, fit
 
-SUMMARY_RULES = ("ready_checkpoint", "strategy_fit", "domain", "budget")
-SUMMARY_RULES = ("ready_checkpoint", "strategy_fit", "domain", "budget")
+SUMMARY_RULES = ("quality", "readiness", "training_cost")
 FAMILY_SHORT = {"encoder-only": "enc", "decoder-only": "dec", "encoder-decoder": "enc-dec"}
 SCOPE_LABELS = (
     ("tasks", "task"),
@@ -89,10 +88,27 @@ def _cost(r: Recommendation) -> str:
     return fmt_usd(r.estimates.cost_usd)
 
 
+def components_line(r: Recommendation) -> str:
+    """'quality 72 (measured) · fit 80 · cost 95': the score's named components."""
+    c = r.components or {}
+    basis = f" ({r.quality.basis})" if r.quality is not None else ""
+    parts = [f"quality {c.get('quality', 0):.0f}{basis}"] + [f"{k} {c[k]:.0f}" for k in ("fit", "cost") if k in c]
+    return " · ".join(parts)
+
+
+def what_if_lines(advice: Advice) -> list[str]:
+    out = []
+    for w in advice.what_if:
+        cost = f", ${w.cost_usd:,.0f}" if w.cost_usd else ""
+        out.append(f"{w.change}: {w.why}{cost}")
+    return out
+
+
 LEGEND = {
     "GB": "GB: training/serving memory",
     "fit": "fit: ✔ fits, ~ fits once quantised",
     "$": "$: training cost",
+    "Q": "Q: expected quality (0-100 within the task)",
 }
 
 
@@ -114,6 +130,7 @@ def recommendation_columns(top_score: float) -> list[Column]:
         Column("GB", _memory, justify="right", drop=3),
         Column("$", _cost, justify="right", drop=5),
         Column("fit", _fit_icon, justify="center", drop=2),
+        Column("Q", lambda r: f"{r.quality.value:.0f}" if r.quality else "-", justify="right", drop=6),
         Column(
             "score",
             lambda r: f"{r.score:>4.0f} {_bar(r.score, top_score, 3)}",
@@ -192,10 +209,12 @@ def render(advice: Advice, explain: bool = False) -> None:
                     grid.add_row(f"  {reason.points:+6.1f}", f"{reason.rule}: {reason.detail}")
             else:
                 by_rule = {x.rule: x.detail for x in r.reasons}
-                keys = [k for k in SUMMARY_RULES if not (k == "budget" and r.strategy == "as-is")]
+                keys = [k for k in SUMMARY_RULES if not (k == "training_cost" and r.strategy == "as-is")]
                 shown = [by_rule[k] for k in keys if by_rule.get(k)]
                 if shown:
                     grid.add_row("  ", "; ".join(shown))
+            if r.components:
+                grid.add_row("  ", Text(components_line(r), style="dim"))
             for w in r.warnings:
                 grid.add_row(Text("  !", style="yellow"), Text(w, style="yellow"))
             if r.hub is not None and r.hub.downloads is not None:
@@ -220,6 +239,8 @@ def render(advice: Advice, explain: bool = False) -> None:
             counts = Counter(r.rule for r in advice.rejected)
             parts = ", ".join(f"{k} {v}" for k, v in counts.most_common())
             con.print(Text(f"Rejected: {n} models ({parts}); --explain lists them.", style="dim"))
+    for line in what_if_lines(advice):
+        con.print(Text.assemble(("What if ", "bold"), line))
     fs = advice.from_scratch
     verdict = "worth it" if fs.worth_it else ("feasible, not worth it" if fs.feasible else "not feasible")
     con.print(Text.assemble(("From scratch: ", "bold"), (verdict + ". ", "bold"), fs.reason))
@@ -271,6 +292,9 @@ def markdown(advice: Advice) -> str:
         for r in advice.recommendations:
             lines.append(f"### {r.rank}. {r.model}" + (f" (`{r.hub_id}`)" if r.hub_id else ""))
             lines.append("")
+            if r.components:
+                lines.append(f"Score {r.score:g}: {components_line(r)}.")
+                lines.append("")
             for reason in r.reasons:
                 lines.append(f"- {reason.rule} ({reason.points:+g}): {reason.detail}")
             for w in r.warnings:
@@ -278,6 +302,11 @@ def markdown(advice: Advice) -> str:
             lines.append("")
     else:
         lines.append("No model fits every constraint.")
+        lines.append("")
+    if advice.what_if:
+        lines.append("## What if")
+        lines.append("")
+        lines += [f"- {line}" for line in what_if_lines(advice)]
         lines.append("")
     fs = advice.from_scratch
     lines.append("## Training from scratch")

@@ -101,6 +101,49 @@ DomainOpt = Annotated[
 TopOpt = Annotated[
     str | None, typer.Option("--top", metavar="N", help="How many recommendations (at least 1). Default: 5.")
 ]
+LabelsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--labels",
+        metavar="L1,L2",
+        help="Your classes or entity types (comma-separated, repeatable): a fixed-label checkpoint is used as it is"
+        " only when its labels cover them.",
+        show_default=False,
+    ),
+]
+SourceLanguageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--source-language",
+        metavar="LANG",
+        help="Translation: a language translated from (repeatable).",
+        show_default=False,
+    ),
+]
+TargetLanguageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--target-language",
+        metavar="LANG",
+        help="Translation: a language translated into (repeatable). With --language alone every direction among"
+        " the languages is needed.",
+        show_default=False,
+    ),
+]
+PreferOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prefer",
+        metavar="quality|balanced|cost",
+        help="How cost trades against expected quality. Default: balanced.",
+    ),
+]
+DailyTokensOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--daily-tokens", metavar="N", help="Production traffic in tokens per day, for a monthly serving cost."
+    ),
+]
 ScopeFileOpt = Annotated[
     Path | None,
     typer.Option(
@@ -228,6 +271,11 @@ def flags_dict(
     license: str | None,
     domain: str | None,
     top: str | None,
+    labels: list[str] | None = None,
+    source_language: list[str] | None = None,
+    target_language: list[str] | None = None,
+    prefer: str | None = None,
+    daily_tokens: str | None = None,
 ) -> dict[str, Any]:
     return {
         "tasks": task,
@@ -242,4 +290,9 @@ def flags_dict(
         "license": license,
         "domain": domain,
         "top": top,
+        "labels": labels,
+        "source_languages": source_language,
+        "target_languages": target_language,
+        "prefer": prefer,
+        "daily_tokens": daily_tokens,
     }

@@ -1,0 +1,296 @@
+"""Expected quality of a model for a task, 0-100 and comparable within the task.
+
+Measured: the model's published ``benchmarks`` on the task's benchmark list (catalog/tasks.yaml). Each benchmark is
+normalised across the catalog's models measured on it (mid-rank percentile: the share of measured models it beats,
+ties counting half), and the benchmarks a model has are combined by the task's benchmark weights.
+
+Imputed: where a model has no figure on the task's benchmarks, a ridge least-squares fit of the measured models'
+percentiles on (log10 effective parameters, year, family, variant, specialist flag) predicts it. The fit is made
+once per catalog and task (deterministic, cached), with each feature clipped to the range the measured models span
+(no extrapolation) and the size coefficient held at 0 or above (a bigger sibling is never predicted worse). With
+fewer than ``MIN_FIT_MODELS`` measured models the prior below stands in: size and generation, scaled by how much
+capability matters for the task (``task.capability``), labelled as the prior in the note.
+
+Pure: no printing, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from whichmodel.catalog_schema import Model, Task
+
+MIN_FIT_MODELS = 6  # fewer measured models than this and a 8-feature fit is noise: use the prior
+SHRINK_MODELS = 3  # a percentile among n models counts n/(n+3): one lucky figure on a rare benchmark is not 100
+RIDGE = 1.0  # ridge penalty on standardised features (not the intercept): stable fits on small catalogs
+PRIOR_SIZE_RANGE = (-2.0, 2.0)  # log10 billions: 10M parameters score 0 on size, 100B score 1 (assumption)
+PRIOR_YEARS = (2018, 2025)  # BERT (2018) to the newest generation in the catalog (assumption)
+PRIOR_SIZE_SHARE = (
+    0.65  # in the prior, size weighs about twice the generation (assumption, as in v1 capability)
+)
+
+
+@dataclass(frozen=True)
+class BaseQuality:
+    """A model's quality on one task before the scope's adjustments."""
+
+    value: float  # 0-100
+    basis: str  # measured | imputed
+    benchmark: str | None = None  # the heaviest benchmark it was measured on
+    benchmark_score: float | None = None  # its published figure there
+    source: str | None = None
+    note: str = ""
+
+
+def effective_params_b(m: Model) -> float:
+    """A mixture-of-experts model performs between its active and total size: their geometric mean."""
+    if m.active_params_b:
+        return math.sqrt(m.params_b * m.active_params_b)
+    return m.params_b
+
+
+def specialities(m: Model) -> list[str]:
+    """Tasks the model is a specialist for: ``specialised_for``; where the catalog has not filled it yet, a
+    code-domain model counts as a code-generation specialist (its card says it was trained mainly on code)."""
+    if m.specialised_for:
+        return list(m.specialised_for)
+    if "code" in m.domains:
+        return ["code-generation"]
+    return []
+
+
+def is_specialist(m: Model, task_id: str) -> bool:
+    spec = specialities(m)
+    if spec:
+        return task_id in spec
+    return m.variant == "task" and task_id in m.tasks
+
+
+def _features(m: Model, task_id: str) -> list[float]:
+    year = float(m.year) if m.year else float("nan")
+    return [
+        math.log10(max(effective_params_b(m), 1e-3)),
+        year,
+        1.0 if m.family == "decoder-only" else 0.0,
+        1.0 if m.family == "encoder-decoder" else 0.0,
+        1.0 if m.variant == "instruct" else 0.0,
+        1.0 if m.variant == "task" else 0.0,
+        1.0 if is_specialist(m, task_id) else 0.0,
+    ]
+
+
+FEATURE_NAMES = (
+    "log10 params",
+    "year",
+    "decoder",
+    "encoder-decoder",
+    "instruct",
+    "task checkpoint",
+    "specialist",
+)
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
+    """Gaussian elimination with partial pivoting; None when singular."""
+    n = len(a)
+    m = [[*row, b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        if abs(m[pivot][col]) < 1e-12:
+            return None
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(n):
+            if r != col:
+                f = m[r][col] / m[col][col]
+                for c in range(col, n + 1):
+                    m[r][c] -= f * m[col][c]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+@dataclass
+class Fit:
+    """A ridge fit of percentile quality on the features; ``None`` coefficients mean the prior is used."""
+
+    means: list[float]
+    scales: list[float]
+    lows: list[float]
+    highs: list[float]
+    coef: list[float]  # intercept first
+    n: int
+
+    def predict(self, x: list[float]) -> float:
+        y = self.coef[0]
+        for i, v in enumerate(x):
+            if math.isnan(v):
+                v = self.means[i]
+            v = min(max(v, self.lows[i]), self.highs[i])
+            y += self.coef[i + 1] * (v - self.means[i]) / self.scales[i]
+        return min(100.0, max(0.0, y))
+
+
+def fit_ridge(xs: list[list[float]], ys: list[float]) -> Fit | None:
+    if len(xs) < MIN_FIT_MODELS:
+        return None
+    k = len(xs[0])
+    means, scales, lows, highs = [], [], [], []
+    for j in range(k):
+        col = [x[j] for x in xs if not math.isnan(x[j])]
+        mu = sum(col) / len(col) if col else 0.0
+        sd = math.sqrt(sum((v - mu) ** 2 for v in col) / len(col)) if col else 0.0
+        means.append(mu)
+        scales.append(sd if sd > 1e-9 else 1.0)
+        lows.append(min(col) if col else 0.0)
+        highs.append(max(col) if col else 0.0)
+
+    def design(x: list[float]) -> list[float]:
+        return [1.0] + [
+            0.0 if math.isnan(v) or (scales[j] == 1.0 and highs[j] == lows[j]) else (v - means[j]) / scales[j]
+            for j, v in enumerate(x)
+        ]
+
+    rows = [design(x) for x in xs]
+
+    def solve(drop: set[int]) -> list[float] | None:
+        p = k + 1
+        ata = [[0.0] * p for _ in range(p)]
+        atb = [0.0] * p
+        for r, y in zip(rows, ys, strict=True):
+            for i in range(p):
+                if i in drop:
+                    continue
+                atb[i] += r[i] * y
+                for j in range(p):
+                    if j not in drop:
+                        ata[i][j] += r[i] * r[j]
+        for i in range(1, p):
+            ata[i][i] += RIDGE if i not in drop else 1.0
+        return _solve(ata, atb)
+
+    coef = solve(set())
+    if coef is None:
+        return None
+    if coef[1] < 0:  # size never hurts: hold its coefficient at 0 and refit the rest
+        coef = solve({1})
+        if coef is None:
+            return None
+        coef[1] = 0.0
+    return Fit(means, scales, lows, highs, coef, len(xs))
+
+
+class TaskQuality:
+    """Quality of every catalog model on one task: measured percentiles, a fit for the rest."""
+
+    def __init__(self, task: Task, models: list[Model]) -> None:
+        self.task = task
+        self.weights = {b.id: b.weight for b in task.benchmarks}
+        self.higher = {b.id: b.higher_is_better for b in task.benchmarks}
+        scores: dict[str, list[float]] = {}
+        for m in models:
+            for b in m.benchmarks:
+                if b.name in self.weights:
+                    scores.setdefault(b.name, []).append(b.score)
+        self.sorted_scores = {k: sorted(v) for k, v in scores.items()}
+        measured = [(m, q) for m in models if (q := self.measured(m)) is not None]
+        self.n_measured = len(measured)
+        self.fit = fit_ridge([_features(m, task.id) for m, _ in measured], [q.value for _, q in measured])
+
+    def percentile(self, bench: str, score: float) -> float:
+        """0-100 on one benchmark: half the mid-rank percentile among the measured models (shrunk toward 50 when few
+        models share the benchmark), half the score relative to the best measured one (percentiles alone turn a
+        2-point gap into a 40-point one)."""
+        values = self.sorted_scores.get(bench, [])
+        if not values:
+            return 50.0
+        n = len(values)
+        below = sum(1 for v in values if v < score)
+        equal = sum(1 for v in values if v == score)
+        pct = (below + 0.5 * equal) / n * 100.0
+        higher = self.higher.get(bench, True)
+        if not higher:
+            pct = 100.0 - pct
+        pct = 50.0 + (pct - 50.0) * n / (n + SHRINK_MODELS)
+        best = values[-1] if higher else values[0]
+        if higher:
+            ratio = 100.0 * score / best if best > 0 else 50.0
+        else:
+            ratio = 100.0 * best / score if score > 0 else 50.0
+        return min(100.0, max(0.0, 0.5 * pct + 0.5 * ratio))
+
+    def measured(self, m: Model) -> BaseQuality | None:
+        mine: dict[str, list[Any]] = {}
+        for b in m.benchmarks:
+            if b.name in self.weights:
+                mine.setdefault(b.name, []).append(b)
+        if not mine:
+            return None
+        total = sum(self.weights[k] for k in mine)
+        value = sum(
+            self.weights[k] * sum(self.percentile(k, b.score) for b in v) / len(v) for k, v in mine.items()
+        )
+        value /= total
+        head = max(mine, key=lambda k: (self.weights[k], k))
+        first = mine[head][0]
+        note = ", ".join(f"{k} {max(b.score for b in v):g}" for k, v in sorted(mine.items()))
+        return BaseQuality(
+            value=round(value, 1),
+            basis="measured",
+            benchmark=head,
+            benchmark_score=first.score,
+            source=first.source if isinstance(first.source, str) else str(first.source),
+            note=f"percentile among the catalog's measured models on {note}",
+        )
+
+    def prior(self, m: Model) -> float:
+        lo, hi = PRIOR_SIZE_RANGE
+        size = min(1.0, max(0.0, (math.log10(max(effective_params_b(m), 1e-3)) - lo) / (hi - lo)))
+        y0, y1 = PRIOR_YEARS
+        recency = 0.3 if m.year is None else min(1.0, max(0.0, (m.year - y0) / (y1 - y0)))
+        raw = 100.0 * (PRIOR_SIZE_SHARE * size + (1 - PRIOR_SIZE_SHARE) * recency)
+        scale = self.task.capability
+        return 50.0 + scale * (raw - 50.0)
+
+    def base(self, m: Model) -> BaseQuality:
+        got = self.measured(m)
+        if got is not None:
+            return got
+        if self.fit is not None:
+            value = self.fit.predict(_features(m, self.task.id))
+            note = (
+                f"imputed: ridge fit on {self.fit.n} measured models"
+                f" ({', '.join(FEATURE_NAMES[:2])}, family, variant, specialist)"
+            )
+        else:
+            value = self.prior(m)
+            note = (
+                f"imputed: prior from size and year ({self.n_measured} measured models on {self.task.id}'s"
+                f" benchmarks, fewer than the {MIN_FIT_MODELS} a fit needs)"
+            )
+        return BaseQuality(value=round(value, 1), basis="imputed", note=note)
+
+
+_CACHE: dict[tuple[int, str], tuple[Any, TaskQuality]] = {}
+
+
+def task_quality(catalog: Any, task: Task) -> TaskQuality:
+    """The quality table for a task, computed once per loaded catalog (keyed by identity)."""
+    key = (id(catalog), task.id)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    tq = TaskQuality(task, list(catalog.models.values()))
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    _CACHE[key] = (catalog, tq)
+    return tq
+
+
+__all__ = [
+    "BaseQuality",
+    "TaskQuality",
+    "effective_params_b",
+    "is_specialist",
+    "specialities",
+    "task_quality",
+]
