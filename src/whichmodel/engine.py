@@ -119,6 +119,8 @@ def _serve_speed(ctx: Context, m: Model, dtype: str | None, fits: bool) -> tuple
     if not fits or dtype is None:
         return None, None
     target = ctx.serve_acc if ctx.serve_acc is not None else ctx.serve_target
+    if target is None:
+        return None, None
     try:
         s = est.estimate_serving(
             params=m.params_b * 1e9,
@@ -551,7 +553,7 @@ def _architecture(
         reasons: list[str] = []
         fits = []
         for t in ctx.tasks:
-            ff = t.families.get(fam)
+            ff = t.families.get(fam)  # type: ignore[call-overload]
             fits.append(FIT_POINTS.get(ff.fit, 0.0) if ff else 0.0)
             if ff:
                 reasons.append(f"{t.id}: {ff.fit}. {ff.reason}")

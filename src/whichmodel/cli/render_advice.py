@@ -205,8 +205,8 @@ def render(advice: Advice, explain: bool = False) -> None:
             grid.add_column(no_wrap=True)
             grid.add_column(overflow="fold")
             if explain:
-                for reason in r.reasons:
-                    grid.add_row(f"  {reason.points:+6.1f}", f"{reason.rule}: {reason.detail}")
+                for rsn in r.reasons:
+                    grid.add_row(f"  {rsn.points:+6.1f}", f"{rsn.rule}: {rsn.detail}")
             else:
                 by_rule = {x.rule: x.detail for x in r.reasons}
                 keys = [k for k in SUMMARY_RULES if not (k == "training_cost" and r.strategy == "as-is")]
@@ -239,8 +239,8 @@ def render(advice: Advice, explain: bool = False) -> None:
             counts = Counter(r.rule for r in advice.rejected)
             parts = ", ".join(f"{k} {v}" for k, v in counts.most_common())
             con.print(Text(f"Rejected: {n} models ({parts}); --explain lists them.", style="dim"))
-    for line in what_if_lines(advice):
-        con.print(Text.assemble(("What if ", "bold"), line))
+    for change in what_if_lines(advice):
+        con.print(Text.assemble(("What if ", "bold"), change))
     fs = advice.from_scratch
     verdict = "worth it" if fs.worth_it else ("feasible, not worth it" if fs.feasible else "not feasible")
     con.print(Text.assemble(("From scratch: ", "bold"), (verdict + ". ", "bold"), fs.reason))
@@ -251,8 +251,8 @@ def render(advice: Advice, explain: bool = False) -> None:
         con.print(Text("Assumptions:", style="bold"))
         for a in advice.scope.assumed:
             con.print(Text(f"  * {a.field} = {_value(a.value)}: {a.why}"))
-        for a in advice.assumptions:
-            con.print(Text(f"  - {a}"))
+        for assumption in advice.assumptions:
+            con.print(Text(f"  - {assumption}"))
     else:
         con.print(
             Text(f"{len(advice.assumptions)} estimator assumptions; --explain shows them.", style="dim")
@@ -295,8 +295,8 @@ def markdown(advice: Advice) -> str:
             if r.components:
                 lines.append(f"Score {r.score:g}: {components_line(r)}.")
                 lines.append("")
-            for reason in r.reasons:
-                lines.append(f"- {reason.rule} ({reason.points:+g}): {reason.detail}")
+            for rsn in r.reasons:
+                lines.append(f"- {rsn.rule} ({rsn.points:+g}): {rsn.detail}")
             for w in r.warnings:
                 lines.append(f"- **warning**: {w}")
             lines.append("")
@@ -323,8 +323,8 @@ def markdown(advice: Advice) -> str:
     lines.append("")
     for a in advice.scope.assumed:
         lines.append(f"- {a.field} = {_value(a.value)}: {a.why}")
-    for a in advice.assumptions:
-        lines.append(f"- {a}")
+    for assumption in advice.assumptions:
+        lines.append(f"- {assumption}")
     for note in advice.notes:
         lines.append(f"- Note: {note}")
     return "\n".join(lines) + "\n"

@@ -48,6 +48,6 @@ def rules(
         con.print(Text(f"  {d['doc']}"))
         con.print(Text(f"  reads: {', '.join(d['reads'])}", style="dim"))  # type: ignore[arg-type]
         if d["thresholds"]:
-            th = ", ".join(f"{k}={v}" for k, v in d["thresholds"].items())  # type: ignore[union-attr]
+            th = ", ".join(f"{k}={v}" for k, v in dict(d["thresholds"]).items())  # type: ignore[call-overload]
             con.print(Text(f"  thresholds: {th}", style="dim"))
         con.print(Text(f"  source: {d['source']}", style="dim"))
