@@ -24,6 +24,7 @@ from whichmodel.catalog_schema import Model, Task
 
 MIN_FIT_MODELS = 6  # fewer measured models than this and a 8-feature fit is noise: use the prior
 SHRINK_MODELS = 3  # a percentile among n models counts n/(n+3): one lucky figure on a rare benchmark is not 100
+IMPUTED_CEILING = 0.75  # an unmeasured model is not assumed better than 3/4 of the measured ones (assumption)
 RIDGE = 1.0  # ridge penalty on standardised features (not the intercept): stable fits on small catalogs
 PRIOR_SIZE_RANGE = (-2.0, 2.0)  # log10 billions: 10M parameters score 0 on size, 100B score 1 (assumption)
 PRIOR_YEARS = (2018, 2025)  # BERT (2018) to the newest generation in the catalog (assumption)
@@ -194,6 +195,7 @@ class TaskQuality:
         self.sorted_scores = {k: sorted(v) for k, v in scores.items()}
         measured = [(m, q) for m in models if (q := self.measured(m)) is not None]
         self.n_measured = len(measured)
+        self.measured_values = sorted(q.value for _, q in measured)
         self.fit = fit_ridge([_features(m, task.id) for m, _ in measured], [q.value for _, q in measured])
 
     def percentile(self, bench: str, score: float) -> float:
@@ -267,6 +269,13 @@ class TaskQuality:
                 f"imputed: prior from size and year ({self.n_measured} measured models on {self.task.id}'s"
                 f" benchmarks, fewer than the {MIN_FIT_MODELS} a fit needs)"
             )
+        if self.measured_values:  # imputation does not extrapolate past what was measured
+            vals = self.measured_values
+            ceiling = vals[min(len(vals) - 1, int(IMPUTED_CEILING * len(vals)))]
+            if value > ceiling:
+                value = ceiling
+                note += f"; capped at the {IMPUTED_CEILING:.0%} quantile of the measured models ({ceiling:g})"
+            value = max(value, vals[0])
         return BaseQuality(value=round(value, 1), basis="imputed", note=note)
 
 
