@@ -98,6 +98,11 @@ def cells(chart: Chart, width: int) -> list[list[tuple[str, str]]]:
         row = HEIGHT - 1 - round((p.quality - q_lo) / (q_hi - q_lo) * (HEIGHT - 1))
         col = axis.column(p.x)
         current = grid[row][col][0]
+        if current.isdigit() and p.recommended:
+            # two picks in one cell: the later one goes to the nearest free cell of its row, so every pick shows
+            free = [c for c in sorted(range(columns), key=lambda c: abs(c - col)) if not grid[row][c][0].isdigit()]
+            if free and abs(free[0] - col) <= 3:
+                col, current = free[0], grid[row][free[0]][0]
         if current.isdigit() and not (p.recommended and p.rank and p.rank < int(current)):
             continue
         grid[row][col] = marker(p)
