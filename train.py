@@ -12,7 +12,7 @@ from peft import LoraConfig
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from trl import SFTConfig, SFTTrainer
 
-MODEL = 'Qwen/Qwen3-8B'
+MODEL = "Qwen/Qwen3-8B"
 
 # A 'messages' column of chat turns ([{'role': 'user', 'content': ...}, ...]) or a 'text' column.
 dataset = load_dataset("json", data_files={"train": "train.jsonl"})["train"]
@@ -33,7 +33,7 @@ lora = LoraConfig(
 )
 
 args = SFTConfig(
-    output_dir='out-Qwen3-8B',
+    output_dir="out-Qwen3-8B",
     max_length=512,  # the estimator's sequence length
     max_grad_norm=0.3,
     per_device_train_batch_size=1,

@@ -185,7 +185,11 @@ def accelerators_markdown() -> str:
         "| --- | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for a in accs:
-        use = "serving only" + (", unified memory" if a.unified_memory else "") if a.serving_only else "train + serve"
+        use = (
+            "serving only" + (", unified memory" if a.unified_memory else "")
+            if a.serving_only
+            else "train + serve"
+        )
         inst = ", ".join(f"{i.name} ({i.gpus})" for i in a.instances) or "-"
         rows.append(
             f"| `{a.id}` | {a.memory_gb:g} | {'-' if a.bf16_tflops is None else f'{a.bf16_tflops:g}'}"

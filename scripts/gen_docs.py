@@ -20,7 +20,10 @@ def rule_table() -> str:
     from whichmodel.rule_specs import SPECS
 
     weights = load_catalog(use_env=False).weights.rules
-    lines = ["| rule | kind | component | weight | reads | what it checks | source |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| rule | kind | component | weight | reads | what it checks | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for spec in SPECS:
         kind = spec.kind if spec.kind == "preference" else f"constraint ({spec.stage})"
         weight = f"{weights.get(spec.id, 0):g}" if spec.kind == "preference" else "-"
@@ -37,7 +40,9 @@ def prefer_table() -> str:
     prefer = load_catalog(use_env=False).weights.prefer
     lines = ["| --prefer | quality | fit | cost |", "|---|---|---|---|"]
     for name, comp in prefer.items():
-        lines.append(f"| `{name}` | {comp.get('quality', 0):g} | {comp.get('fit', 0):g} | {comp.get('cost', 0):g} |")
+        lines.append(
+            f"| `{name}` | {comp.get('quality', 0):g} | {comp.get('fit', 0):g} | {comp.get('cost', 0):g} |"
+        )
     return "\n".join(lines)
 
 

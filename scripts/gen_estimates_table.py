@@ -560,7 +560,10 @@ CONSTANTS = [
     ("QLORA_ADAPTER_BYTES", "QLoRA adapter bytes (bf16, as published)"),
     ("LORA_TRAINABLE_FRACTION", "share of parameters LoRA trains when the shape is unknown"),
     ("QLORA_BITS_PER_PARAM", "QLoRA NF4 + double-quantised constants"),
-    ("ACTIVATION_BYTES_PER_TOKEN_HIDDEN", "activation bytes per token per hidden unit per layer (GELU MLP, 16-bit)"),
+    (
+        "ACTIVATION_BYTES_PER_TOKEN_HIDDEN",
+        "activation bytes per token per hidden unit per layer (GELU MLP, 16-bit)",
+    ),
     ("ATTENTION_NORM_BYTES_PER_TOKEN_HIDDEN", "of which attention and norms"),
     ("ATTENTION_SCORE_BYTES", "eager attention: bytes per head per s² per layer"),
     (

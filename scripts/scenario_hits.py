@@ -61,7 +61,9 @@ def main(argv: list[str]) -> int:
             if not r["top1"]:
                 mark = "top3" if r["top3"] else "MISS"
                 print(f"{r['id']:5} {mark:4} {r['strategy']}: {', '.join(r['picks'])}")
-    print(f"scenarios {n}: #1 {summary['top1']}/{n}, top 3 {summary['top3']}/{n}, top k {summary['topk']}/{n}")
+    print(
+        f"scenarios {n}: #1 {summary['top1']}/{n}, top 3 {summary['top3']}/{n}, top k {summary['topk']}/{n}"
+    )
     return 0
 
 

@@ -167,7 +167,13 @@ case("recipe --rank beyond --top", [*RECIPE, "--top", "2", "--rank", "3"], 2, me
 for value in ["", "deepspeed", "../trl", "TRL; rm -rf /", LONG]:
     case(f"recipe --to {value[:12]!r}", [*RECIPE, "--to", value], 2, message="--to")
 case("recipe axolotl for an encoder", ["recipe", "--task", "ner", "--examples", "5k", "--to", "axolotl"], 2)
-case("recipe -o an existing file", [*RECIPE, "-o", "train.py"], 2, files={"train.py": "# mine\n"}, message="exists")
+case(
+    "recipe -o an existing file",
+    [*RECIPE, "-o", "train.py"],
+    2,
+    files={"train.py": "# mine\n"},
+    message="exists",
+)
 case("recipe -o a folder", [*RECIPE, "-o", "folder"], 2, files={"folder": DIR}, message="folder")
 case("recipe -o in a missing folder", [*RECIPE, "-o", "nowhere/train.py"], 2, message="does not exist")
 case("recipe --json with -o", [*RECIPE, "--json", "-o", "x.py"], 2, message="--json")
@@ -181,7 +187,9 @@ case("extra argument", ["schema", "extra"], 2)
 case("tasks extra argument", ["tasks", "extra"], 2)
 case("advise --prefer unknown", [*ADVISE, "--prefer", "fast"], 2, message="quality, balanced, cost")
 case("advise --daily-tokens negative", [*ADVISE, "--daily-tokens", "-5"], 2, message="--daily-tokens")
-case("advise --source-language not a code", [*ADVISE, "--source-language", "english!"], 2, message="ISO 639-1")
+case(
+    "advise --source-language not a code", [*ADVISE, "--source-language", "english!"], 2, message="ISO 639-1"
+)
 case("advise --target-language multi", [*ADVISE, "--target-language", "multi"], 2, message="ISO 639-1")
 case("advise --labels too long", [*ADVISE, "--labels", "x" * 81], 2, message="--labels")
 case("rules unknown id", ["rules", "no-such-rule"], 2, message="unknown rule")

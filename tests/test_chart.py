@@ -158,7 +158,10 @@ def test_what_if_is_rendered_when_the_advice_has_it():
     show_what_if(advice, Console(file=buf, width=200, no_color=True))
     text = buf.getvalue()
     assert "What would change the answer" in text
-    assert "--gpu-hours 40 → llama-3.1-8b-instruct (lora): 12.5 GPU-h, $14 (an 8B model fits the larger budget)" in text
+    assert (
+        "--gpu-hours 40 → llama-3.1-8b-instruct (lora): 12.5 GPU-h, $14 (an 8B model fits the larger budget)"
+        in text
+    )
     assert "\x1b" not in text
     buf = io.StringIO()
     show_what_if(SimpleNamespace(), Console(file=buf))

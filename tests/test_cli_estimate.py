@@ -167,7 +167,17 @@ def test_rich_verdicts(run, tmp_path):
     extra = tmp_path / "gpu.yaml"
     extra.write_text(NO_TFLOPS_GPU)
     code, out, _ = run(
-        "estimate", "--params", "7B", "-s", "lora", "--tokens", "1B", "--gpu", "mystery-gpu", "--catalog", str(extra)
+        "estimate",
+        "--params",
+        "7B",
+        "-s",
+        "lora",
+        "--tokens",
+        "1B",
+        "--gpu",
+        "mystery-gpu",
+        "--catalog",
+        str(extra),
     )
     assert code == 0 and "no TFLOP/s figure" in out
 

@@ -504,4 +504,6 @@ def test_every_terminal_question_offers_what_its_parser_accepts(cat):
             assert q.options is not None
             for option in q.options(ctx):
                 qs.answer(q, option.key, ctx)  # every entry of the list is a valid answer
-            assert qs.as_text(qs.answer(q, "", ctx)) in [o.key for o in q.options(ctx)]  # the default is listed
+            assert qs.as_text(qs.answer(q, "", ctx)) in [
+                o.key for o in q.options(ctx)
+            ]  # the default is listed

@@ -63,7 +63,9 @@ class Estimates(Doc):
 
 class QualityInfo(Doc):
     value: float = Field(description="Expected quality for the task, 0-100, comparable within the task.")
-    basis: str = Field(description="measured (the model's published benchmarks) or imputed (fitted or prior).")
+    basis: str = Field(
+        description="measured (the model's published benchmarks) or imputed (fitted or prior)."
+    )
     benchmark: str | None = Field(default=None, description="The task benchmark it was measured on, if any.")
     benchmark_score: float | None = Field(default=None, description="Its published figure there.")
     source: str | None = Field(default=None, description="Where the figure was read.")

@@ -55,7 +55,14 @@ KEEP = 4
 """Cache files kept (several catalogs in turn, e.g. with and without ``--catalog``, each stay cached)."""
 STALE_TEMP_S = 3600.0
 """A temporary file older than this (seconds) is left over from a killed run and is removed."""
-CODE_MODULES = ("catalog.py", "catalog_schema.py", "catalog_cache.py", "rule_specs.py", "yamlio.py", "paths.py")
+CODE_MODULES = (
+    "catalog.py",
+    "catalog_schema.py",
+    "catalog_cache.py",
+    "rule_specs.py",
+    "yamlio.py",
+    "paths.py",
+)
 """The modules whose source is part of the key: the code that reads, validates and caches catalog files
 (rule_specs.py: weights are validated against the rule registry)."""
 

@@ -158,7 +158,13 @@ REQUIRED: dict[str, Check] = {
     "labels": _require_labels,
     "language_count": _require_language_count,
 }
-ENFORCED: tuple[str, ...] = ("known_languages", "direction_languages", "directions", "language_count", "labels")
+ENFORCED: tuple[str, ...] = (
+    "known_languages",
+    "direction_languages",
+    "directions",
+    "language_count",
+    "labels",
+)
 
 
 def knowledge_problems(cat: Catalog, *, _is_bundled: Callable[[str], bool]) -> Iterator[tuple[str, str, str]]:
@@ -168,7 +174,9 @@ def knowledge_problems(cat: Catalog, *, _is_bundled: Callable[[str], bool]) -> I
     for key, m in cat.models.items():
         bundled = bool(required) and _is_bundled(key)
         # Fast path (100,000-model user catalogs): an entry with no knowledge fields has nothing to check.
-        if not bundled and not (m.benchmarks or m.directions or m.labels or m.tokenizer_scripts or m.specialised_for):
+        if not bundled and not (
+            m.benchmarks or m.directions or m.labels or m.tokenizer_scripts or m.specialised_for
+        ):
             continue
         for check in consistency + required if bundled else consistency:
             for sub, message in check(cat, m):

@@ -87,11 +87,17 @@ class FamilyFit(Strict):
 class TaskBenchmark(Strict):
     """A published benchmark that measures a task; models' ``benchmarks`` entries name it by ``id``."""
 
-    id: Id = Field(description="Benchmark id that model entries cite, e.g. humaneval-plus, mteb-en-v2, conll2003.")
+    id: Id = Field(
+        description="Benchmark id that model entries cite, e.g. humaneval-plus, mteb-en-v2, conll2003."
+    )
     name: Text = Field(description="What it is called in papers and on leaderboards.")
-    metric: Text = Field(description="The metric, e.g. 'pass@1 (%)', 'F1', 'ROUGE-L', 'chrF++', 'NDCG@10 mean'.")
+    metric: Text = Field(
+        description="The metric, e.g. 'pass@1 (%)', 'F1', 'ROUGE-L', 'chrF++', 'NDCG@10 mean'."
+    )
     higher_is_better: bool = True
-    scale: Annotated[list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=2, max_length=2)] = Field(
+    scale: Annotated[
+        list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=2, max_length=2)
+    ] = Field(
         description="[lowest, highest] value the metric can take, e.g. [0, 100]; Elo-like ratings give a plausible range."
     )
     weight: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = Field(
@@ -190,10 +196,12 @@ class Accelerator(Strict):
     bf16_supported: bool = True
     bandwidth_gbps: Hardware | None = Field(default=None, description="Memory bandwidth in GB/s.")
     fp32_tflops: Hardware | None = Field(
-        default=None, description="Peak fp32 TFLOP/s on the plain (non-tensor) units; used where there is no TF32."
+        default=None,
+        description="Peak fp32 TFLOP/s on the plain (non-tensor) units; used where there is no TF32.",
     )
     tf32: bool | None = Field(
-        default=None, description="Has TF32 tensor cores (null: assumed where bf16 is supported, Ampere and later)."
+        default=None,
+        description="Has TF32 tensor cores (null: assumed where bf16 is supported, Ampere and later).",
     )
     usd_per_hour: Annotated[NonNegative, Field(le=MAX_HARDWARE)] | None = Field(
         default=None, description="Typical on-demand cloud price per GPU-hour."
@@ -201,11 +209,15 @@ class Accelerator(Strict):
     price_source: Text | None = None
     price_date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}){0,2}$")] | None = None
     serving_only: bool = Field(
-        default=False, description="Only a serving target (Apple Silicon, phones): never proposed for training."
+        default=False,
+        description="Only a serving target (Apple Silicon, phones): never proposed for training.",
     )
-    unified_memory: bool = Field(default=False, description="CPU and GPU share one memory pool (Apple Silicon).")
+    unified_memory: bool = Field(
+        default=False, description="CPU and GPU share one memory pool (Apple Silicon)."
+    )
     instances: list[CloudInstance] = Field(
-        default_factory=list, description="Cloud instance types built on this accelerator (g5.xlarge, p4d.24xlarge)."
+        default_factory=list,
+        description="Cloud instance types built on this accelerator (g5.xlarge, p4d.24xlarge).",
     )
     sources: Sources
     notes: Text | None = None
@@ -231,9 +243,15 @@ class ServingTarget(Strict):
 class BenchmarkScore(Strict):
     """A published figure on a benchmark that one of the model's tasks names (``tasks[].benchmarks[].id``)."""
 
-    name: Id = Field(description="Benchmark id, as listed by the task (e.g. humaneval-plus, mteb-en-v2, conll2003).")
-    score: float = Field(allow_inf_nan=False, description="The figure as published, on the benchmark's scale.")
-    source: Source = Field(description="Where it was read: model card, paper table, leaderboard, with its date.")
+    name: Id = Field(
+        description="Benchmark id, as listed by the task (e.g. humaneval-plus, mteb-en-v2, conll2003)."
+    )
+    score: float = Field(
+        allow_inf_nan=False, description="The figure as published, on the benchmark's scale."
+    )
+    source: Source = Field(
+        description="Where it was read: model card, paper table, leaderboard, with its date."
+    )
     setting: Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=PLAIN_TEXT)] = Field(
         description="How it was measured (shots, split, version, prompt): scores of different settings differ."
     )
@@ -296,7 +314,8 @@ class Model(Strict):
     year: Annotated[int, Field(ge=2017, le=2100)] | None = None
     paper: Text | None = None
     quality: list[Quality] = Field(
-        default_factory=list, description="Older form of published figures (any benchmark); prefer `benchmarks`."
+        default_factory=list,
+        description="Older form of published figures (any benchmark); prefer `benchmarks`.",
     )
     benchmarks: list[BenchmarkScore] = Field(
         default_factory=list,

@@ -391,7 +391,9 @@ def advise(
     recs = [r.model_copy(update={"rank": i + 1}) for i, r in enumerate(top)]
     # the constants behind the estimates shown (not every model evaluated), each once
     assumptions = list(
-        dict.fromkeys([*ENGINE_ASSUMPTIONS, *(a for r in recs for a in _assumptions_of(best_assumptions.get(r.model)))])
+        dict.fromkeys(
+            [*ENGINE_ASSUMPTIONS, *(a for r in recs for a in _assumptions_of(best_assumptions.get(r.model)))]
+        )
     )
     architecture = _architecture(ctx, viable, veto_counts, recs)
     notes = []

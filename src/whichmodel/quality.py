@@ -23,7 +23,9 @@ from typing import Any
 from whichmodel.catalog_schema import Model, Task
 
 MIN_FIT_MODELS = 6  # fewer measured models than this and a 8-feature fit is noise: use the prior
-SHRINK_MODELS = 3  # a percentile among n models counts n/(n+3): one lucky figure on a rare benchmark is not 100
+SHRINK_MODELS = (
+    3  # a percentile among n models counts n/(n+3): one lucky figure on a rare benchmark is not 100
+)
 IMPUTED_CEILING = 0.75  # an unmeasured model is not assumed better than 3/4 of the measured ones (assumption)
 RIDGE = 1.0  # ridge penalty on standardised features (not the intercept): stable fits on small catalogs
 PRIOR_SIZE_RANGE = (-2.0, 2.0)  # log10 billions: 10M parameters score 0 on size, 100B score 1 (assumption)

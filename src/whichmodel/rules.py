@@ -72,9 +72,7 @@ ZERO_SHOT_PENALTY = (
 TIGHT_SERVING_COST_FACTOR = (
     3.0  # on cpu and edge, size is latency the user feels: the cost component weighs 3x
 )
-PROMPTED_DISCRIMINATIVE_PENALTY = (
-    10.0  # a generative model prompted into a non-generative task: labels, tags, spans (Bucher & Martini 2024)
-)
+PROMPTED_DISCRIMINATIVE_PENALTY = 10.0  # a generative model prompted into a non-generative task: labels, tags, spans (Bucher & Martini 2024)
 
 # Languages with large public text corpora: Joshi et al. 2020 (arXiv:2004.09095) classes 4-5, approximately.
 HIGH_RESOURCE_LANGUAGES = frozenset(

@@ -100,7 +100,9 @@ def cells(chart: Chart, width: int) -> list[list[tuple[str, str]]]:
         current = grid[row][col][0]
         if current.isdigit() and p.recommended:
             # two picks in one cell: the later one goes to the nearest free cell of its row, so every pick shows
-            free = [c for c in sorted(range(columns), key=lambda c: abs(c - col)) if not grid[row][c][0].isdigit()]
+            free = [
+                c for c in sorted(range(columns), key=lambda c: abs(c - col)) if not grid[row][c][0].isdigit()
+            ]
             if free and abs(free[0] - col) <= 3:
                 col, current = free[0], grid[row][free[0]][0]
         if current.isdigit() and not (p.recommended and p.rank and p.rank < int(current)):

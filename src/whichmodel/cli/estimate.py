@@ -16,6 +16,7 @@ from whichmodel.numbers import human
 TRAIN_SEQ_LEN = estimator.DEFAULTS.seq_len  # one set of defaults with advise (estimator.DEFAULTS)
 TRAIN_BATCH = estimator.DEFAULTS.micro_batch
 
+
 def register(app: typer.Typer) -> None:
     app.command("estimate")(estimate)
 

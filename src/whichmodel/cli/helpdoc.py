@@ -38,7 +38,10 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
             "whichmodel recipe --task chat --examples 10k --gpu rtx-4090 --gpu-hours 20 --to axolotl",
             "the same as an Axolotl config",
         ),
-        ("whichmodel recipe --task ner --examples 5k --gpu t4 --rank 2", "a Trainer script for the second pick"),
+        (
+            "whichmodel recipe --task ner --examples 5k --gpu t4 --rank 2",
+            "a Trainer script for the second pick",
+        ),
     ],
     "whichmodel compare": [
         (

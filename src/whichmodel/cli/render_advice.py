@@ -92,7 +92,9 @@ def components_line(r: Recommendation) -> str:
     """'quality 72 (measured) · fit 80 · cost 95': the score's named components."""
     c = r.components or {}
     basis = f" ({r.quality.basis})" if r.quality is not None else ""
-    parts = [f"quality {c.get('quality', 0):.0f}{basis}"] + [f"{k} {c[k]:.0f}" for k in ("fit", "cost") if k in c]
+    parts = [f"quality {c.get('quality', 0):.0f}{basis}"] + [
+        f"{k} {c[k]:.0f}" for k in ("fit", "cost") if k in c
+    ]
     return " · ".join(parts)
 
 

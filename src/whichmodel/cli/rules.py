@@ -15,7 +15,9 @@ def register(app: typer.Typer) -> None:
 
 
 def rules(
-    rule_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="One rule's id.", show_default=False)] = None,
+    rule_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="One rule's id.", show_default=False)
+    ] = None,
     json_: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:

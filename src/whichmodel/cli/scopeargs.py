@@ -141,7 +141,9 @@ PreferOpt = Annotated[
 DailyTokensOpt = Annotated[
     str | None,
     typer.Option(
-        "--daily-tokens", metavar="N", help="Production traffic in tokens per day, for a monthly serving cost."
+        "--daily-tokens",
+        metavar="N",
+        help="Production traffic in tokens per day, for a monthly serving cost.",
     ),
 ]
 ScopeFileOpt = Annotated[
