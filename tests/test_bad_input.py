@@ -863,15 +863,15 @@ def test_many_broken_entries_are_reported_linearly_with_lines(tmp_path):
 
 def test_a_catalog_problem_line_is_looked_up_in_the_text_read_once(tmp_path, monkeypatch):
     """D7: the cross-check (an unknown task) finds its line in the text parsed, never reading the file again."""
-    from whichmodel import yamlio
+    from whichmodel import paths
     from whichmodel.catalog import CatalogError, load_catalog
 
     p = tmp_path / "x.yaml"
     p.write_text(MODEL.replace("[text-classification]", "[nosuch-task]"))
-    real = yamlio.read_bounded
+    real = paths.read_bounded
     reads: list[str] = []
     monkeypatch.setattr(
-        yamlio, "read_bounded", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k)
+        paths, "read_bounded", lambda path, *a, **k: reads.append(str(path)) or real(path, *a, **k)
     )
     with pytest.raises(CatalogError) as exc:
         load_catalog([p], use_env=False, cache=False)

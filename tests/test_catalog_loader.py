@@ -326,7 +326,6 @@ def test_cache_key_is_the_bytes_parsed(cache, tmp_path, monkeypatch):
     """D8: every file is read once and the key comes from those bytes, so an edit cannot be cached under the
     old contents; switching contents back and forth always shows the file's current facts."""
     from whichmodel import paths as paths_module
-    from whichmodel import yamlio
 
     user = tmp_path / "o.yaml"
     reads: list[str] = []
@@ -336,7 +335,7 @@ def test_cache_key_is_the_bytes_parsed(cache, tmp_path, monkeypatch):
         reads.append(str(path))
         return real(path, *a, **k)
 
-    monkeypatch.setattr(yamlio, "read_bounded", counting)
+    monkeypatch.setattr(paths_module, "read_bounded", counting)  # every document is read through paths
     for params in (0.1, 0.2, 0.1, 0.2):
         user.write_text(json.dumps({"models": [dict(GOOD_MODEL, params_b=params)]}))
         reads.clear()

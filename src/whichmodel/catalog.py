@@ -492,7 +492,7 @@ def load_catalog(extra: Sequence[str | Path] = (), *, use_env: bool = True, cach
 
 
 def _load_catalog(extra: Sequence[str | Path], *, use_env: bool, cache: bool) -> Catalog:
-    from whichmodel import yamlio
+    from whichmodel.paths import DocumentError, read_bytes  # no YAML import while the cache is warm
 
     base = bundled_dir()
     files: list[tuple[Path, str]] = []
@@ -523,8 +523,8 @@ def _load_catalog(extra: Sequence[str | Path], *, use_env: bool, cache: bool) ->
     contents: list[tuple[Path, str, bytes | None]] = []
     for path, label in files:
         try:
-            contents.append((path, label, yamlio.read_bytes(path)))
-        except yamlio.DocumentError as exc:
+            contents.append((path, label, read_bytes(path)))
+        except DocumentError as exc:
             problems.append(Problem(label, exc.line, "-", exc.message))
     if problems:
         raise CatalogError(problems)

@@ -116,3 +116,33 @@ def read_bounded(
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+class DocumentError(Exception):
+    """A file could not be read as a document. ``line`` is 1-based or None."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
+        message = " ".join(message.split())  # always one line: it ends up in `file:line: field: message`
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.line = line
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, bounded; a pipe, socket, device or folder is refused before reading (it could block)."""
+    try:
+        return read_bounded(path, MAX_DOCUMENT_BYTES)
+    except FileTooLarge as exc:
+        raise DocumentError(path, str(exc)) from None
+    except NotRegularFile as exc:
+        hint = "; save it to a file first" if exc.kind != "a directory" else ""
+        raise DocumentError(path, f"{exc}{hint}") from None
+    except FileNotFoundError:
+        raise DocumentError(path, "does not exist") from None
+    except PermissionError:
+        raise DocumentError(path, "cannot be read (permission denied)") from None
+    except IsADirectoryError:
+        raise DocumentError(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise DocumentError(path, f"cannot be read ({exc.strerror or exc})") from None

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from whichmodel.paths import MAX_DOCUMENT_BYTES, FileTooLarge, NotRegularFile, read_bounded
+# Reading bytes needs no YAML (the warm catalog cache reads files without parsing them): defined in paths.
+from whichmodel.paths import MAX_DOCUMENT_BYTES, DocumentError, read_bytes
 
 try:  # the C loader is several times faster
     from yaml import CSafeLoader as _BaseLoader
@@ -111,36 +112,6 @@ SafeLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 MAX_NODES = 2_000_000
 MAX_BYTES = MAX_DOCUMENT_BYTES
-
-
-class DocumentError(Exception):
-    """A file could not be read as a document. ``line`` is 1-based or None."""
-
-    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
-        message = " ".join(message.split())  # always one line: it ends up in `file:line: field: message`
-        super().__init__(message)
-        self.path = path
-        self.message = message
-        self.line = line
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, bounded; a pipe, socket, device or folder is refused before reading (it could block)."""
-    try:
-        return read_bounded(path, MAX_BYTES)
-    except FileTooLarge as exc:
-        raise DocumentError(path, str(exc)) from None
-    except NotRegularFile as exc:
-        hint = "; save it to a file first" if exc.kind != "a directory" else ""
-        raise DocumentError(path, f"{exc}{hint}") from None
-    except FileNotFoundError:
-        raise DocumentError(path, "does not exist") from None
-    except PermissionError:
-        raise DocumentError(path, "cannot be read (permission denied)") from None
-    except IsADirectoryError:
-        raise DocumentError(path, "is a directory, not a file") from None
-    except OSError as exc:
-        raise DocumentError(path, f"cannot be read ({exc.strerror or exc})") from None
 
 
 def decode(path: Path, data: bytes) -> str:
