@@ -9,6 +9,7 @@ import typer
 from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, load, resolve_model
 from whichmodel.cli.scopeargs import (
+    DailyTokensOpt,
     DomainOpt,
     DomainTokensOpt,
     ExamplesOpt,
@@ -16,10 +17,14 @@ from whichmodel.cli.scopeargs import (
     GpuOpt,
     GpusOpt,
     InputTokensOpt,
+    LabelsOpt,
     LanguageOpt,
     LicenseOpt,
+    PreferOpt,
     ScopeFileOpt,
     ServeOpt,
+    SourceLanguageOpt,
+    TargetLanguageOpt,
     TaskOpt,
     build_scope,
     flags_dict,
@@ -51,6 +56,11 @@ def compare(
     serve: ServeOpt = None,
     license: LicenseOpt = None,
     domain: DomainOpt = None,
+    labels: LabelsOpt = None,
+    source_language: SourceLanguageOpt = None,
+    target_language: TargetLanguageOpt = None,
+    prefer: PreferOpt = None,
+    daily_tokens: DailyTokensOpt = None,
     scope: ScopeFileOpt = None,
     catalog: CatalogOpt = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON (alone on stdout).")] = False,
@@ -80,6 +90,11 @@ def compare(
         license,
         domain,
         str(len(picked)),
+        labels=labels,
+        source_language=source_language,
+        target_language=target_language,
+        prefer=prefer,
+        daily_tokens=daily_tokens,
     )
     the_scope = build_scope(cat, scope, flags)
     from whichmodel.engine import advise as engine_advise

@@ -12,6 +12,7 @@ import typer
 from whichmodel.cli import errors
 from whichmodel.cli.common import CatalogOpt, load
 from whichmodel.cli.scopeargs import (
+    DailyTokensOpt,
     DomainOpt,
     DomainTokensOpt,
     ExamplesOpt,
@@ -19,10 +20,14 @@ from whichmodel.cli.scopeargs import (
     GpuOpt,
     GpusOpt,
     InputTokensOpt,
+    LabelsOpt,
     LanguageOpt,
     LicenseOpt,
+    PreferOpt,
     ScopeFileOpt,
     ServeOpt,
+    SourceLanguageOpt,
+    TargetLanguageOpt,
     TaskOpt,
     TopOpt,
     build_scope,
@@ -47,6 +52,11 @@ def recipe(
     license: LicenseOpt = None,
     domain: DomainOpt = None,
     top: TopOpt = None,
+    labels: LabelsOpt = None,
+    source_language: SourceLanguageOpt = None,
+    target_language: TargetLanguageOpt = None,
+    prefer: PreferOpt = None,
+    daily_tokens: DailyTokensOpt = None,
     scope: ScopeFileOpt = None,
     catalog: CatalogOpt = None,
     rank: Annotated[
@@ -98,6 +108,11 @@ def recipe(
         license,
         domain,
         top,
+        labels=labels,
+        source_language=source_language,
+        target_language=target_language,
+        prefer=prefer,
+        daily_tokens=daily_tokens,
     )
     if top is None and n > 5:
         flags["top"] = str(n)  # --rank 7 needs seven recommendations
