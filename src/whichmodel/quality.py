@@ -16,6 +16,7 @@ Pure: no printing, no I/O.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -188,6 +189,8 @@ class TaskQuality:
     def __init__(self, task: Task, models: list[Model]) -> None:
         self.task = task
         self.weights = {b.id: b.weight for b in task.benchmarks}
+        self._base: dict[int, tuple[Model, BaseQuality]] = {}
+        self._base_limit = len(models) + 1024
         self.higher = {b.id: b.higher_is_better for b in task.benchmarks}
         scores: dict[str, list[float]] = {}
         for m in models:
@@ -208,8 +211,8 @@ class TaskQuality:
         if not values:
             return 50.0
         n = len(values)
-        below = sum(1 for v in values if v < score)
-        equal = sum(1 for v in values if v == score)
+        below = bisect.bisect_left(values, score)  # the values are sorted: counted in O(log n)
+        equal = bisect.bisect_right(values, score) - below
         pct = (below + 0.5 * equal) / n * 100.0
         higher = self.higher.get(bench, True)
         if not higher:
@@ -256,6 +259,18 @@ class TaskQuality:
         return 50.0 + scale * (raw - 50.0)
 
     def base(self, m: Model) -> BaseQuality:
+        """The model's expected quality for the task, computed once per model (held with the model, so a
+        transient model, such as a from-scratch candidate, never meets another's entry)."""
+        hit = self._base.get(id(m))
+        if hit is not None and hit[0] is m:
+            return hit[1]
+        got = self._compute_base(m)
+        if len(self._base) > self._base_limit:  # transient models must not pile up in a long-lived process
+            self._base.clear()
+        self._base[id(m)] = (m, got)
+        return got
+
+    def _compute_base(self, m: Model) -> BaseQuality:
         got = self.measured(m)
         if got is not None:
             return got
