@@ -47,6 +47,7 @@ from whichmodel.rules import (
 from whichmodel.scope import Scope
 
 SERVE_DTYPES = ("bf16", "int8", "int4")
+TARGET_DTYPES = ("int4",)  # cpu/edge: 1B+ models at 4 bits (catalog/accelerators.yaml serving descriptions)
 TRAIN_TOKENS_PER_BATCH = est.TRAIN_TOKENS_PER_MICRO_BATCH  # 8 x 512 (estimator defaults), fewer when long
 GENERATED_TOKENS = 512  # room for the output of a generative task when sizing the KV cache
 MIN_PRETRAIN_PARAMS = 0.1e9  # BERT-base scale: below this a from-scratch model is a toy
@@ -99,7 +100,9 @@ def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
     on_gpu = ctx.serve_acc is not None
     overhead = est.FRAMEWORK_OVERHEAD_GB if on_gpu else 0.0  # no CUDA context on a CPU or a phone
     last: float | None = None
-    for dtype in SERVE_DTYPES:
+    # on cpu and edge a billion-parameter model runs 4-bit (llama.cpp); the targets' max_params_b is defined at 4-bit
+    dtypes = TARGET_DTYPES if ctx.serve_target is not None and m.params_b >= SMALL_MODEL_B else SERVE_DTYPES
+    for dtype in dtypes:
         mem = est.inference_memory(
             params=m.params_b * 1e9,
             dtype=dtype,

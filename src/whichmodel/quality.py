@@ -17,6 +17,7 @@ Pure: no printing, no I/O.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,19 @@ def effective_params_b(m: Model) -> float:
     if m.active_params_b:
         return math.sqrt(m.params_b * m.active_params_b)
     return m.params_b
+
+
+_SIZE = re.compile(r"[-_.]?\d+(\.\d+)?[mbk](?![a-z])")
+
+
+def release_key(m: Model) -> str:
+    """Which release a model belongs to, so sizes of one release are siblings: the catalog's ``release`` when set,
+    else the hub id without its size tokens (Qwen/Qwen2.5-7B-Instruct and Qwen/Qwen2.5-14B-Instruct both give
+    qwen/qwen2.5-instruct), with the variant and the year (a later long-context or thinking edition is another
+    release)."""
+    if m.release:
+        return m.release
+    return f"{_SIZE.sub('', m.hub_id.lower())}|{m.variant}|{m.year}"
 
 
 def specialities(m: Model) -> list[str]:
@@ -199,6 +213,11 @@ class TaskQuality:
         self.n_measured = len(measured)
         self.measured_values = sorted(q.value for _, q in measured)
         self.fit = fit_ridge([_features(m, task.id) for m, _ in measured], [q.value for _, q in measured])
+        # siblings of one release (quality.release_key): a larger sibling is never expected worse than a smaller one
+        self.releases: dict[str, list[Model]] = {}
+        for m in models:
+            self.releases.setdefault(release_key(m), []).append(m)
+        self._own: dict[str, BaseQuality] = {}
 
     def percentile(self, bench: str, score: float) -> float:
         """0-100 on one benchmark: half the mid-rank percentile among the measured models (shrunk toward 50 when few
@@ -256,6 +275,40 @@ class TaskQuality:
         return 50.0 + scale * (raw - 50.0)
 
     def base(self, m: Model) -> BaseQuality:
+        """The model's quality, lifted to at least a smaller sibling's plus the size gain the fit predicts between
+        them: figures on different benchmark subsets (a 270M model measured on IFEval only, its 1B sibling on MMLU-Pro
+        and GPQA too) must not rank a release's sizes backwards (scaling within one training recipe: Kaplan et al.
+        2020, arXiv:2001.08361; Hoffmann et al. 2022, arXiv:2203.15556)."""
+        own = self._own_base(m)
+        best = own.value
+        lifted_by: str | None = None
+        for s in self.releases.get(release_key(m), ()):
+            if s.params_b >= m.params_b or s.id == m.id:
+                continue
+            gain = 0.0
+            if self.fit is not None:
+                gain = max(
+                    0.0,
+                    self.fit.predict(_features(m, self.task.id))
+                    - self.fit.predict(_features(s, self.task.id)),
+                )
+            floor = self._own_base(s).value + gain
+            if floor > best:
+                best, lifted_by = floor, s.id
+        if lifted_by is None:
+            return own
+        note = f"{own.note}; at least its smaller sibling {lifted_by} plus the fitted size gain"
+        return BaseQuality(
+            round(min(100.0, best), 1), own.basis, own.benchmark, own.benchmark_score, own.source, note
+        )
+
+    def _own_base(self, m: Model) -> BaseQuality:
+        hit = self._own.get(m.id)
+        if hit is None:
+            hit = self._own[m.id] = self._compute_base(m)
+        return hit
+
+    def _compute_base(self, m: Model) -> BaseQuality:
         got = self.measured(m)
         if got is not None:
             return got
@@ -302,6 +355,7 @@ __all__ = [
     "TaskQuality",
     "effective_params_b",
     "is_specialist",
+    "release_key",
     "specialities",
     "task_quality",
 ]
