@@ -211,6 +211,7 @@ class TaskQuality:
         self.sorted_scores = {k: sorted(v) for k, v in scores.items()}
         measured = [(m, q) for m in models if (q := self.measured(m)) is not None]
         self.n_measured = len(measured)
+        self.measured_families = {m.family for m, _ in measured}
         self.measured_values = sorted(q.value for _, q in measured)
         self.fit = fit_ridge([_features(m, task.id) for m, _ in measured], [q.value for _, q in measured])
         # siblings of one release (quality.release_key): a larger sibling is never expected worse than a smaller one
@@ -327,9 +328,18 @@ class TaskQuality:
         if self.measured_values:  # imputation does not extrapolate past what was measured
             vals = self.measured_values
             ceiling = vals[min(len(vals) - 1, int(IMPUTED_CEILING * len(vals)))]
+            if m.family not in self.measured_families:
+                # no measured model of its architecture family: the fit's family term is unknown for it, so it is
+                # not placed above the median measured model (a chat decoder prompted into text classification)
+                ceiling = min(ceiling, vals[len(vals) // 2])
+            cap_name = (
+                "median (no measured model of its family)"
+                if m.family not in self.measured_families
+                else f"{IMPUTED_CEILING:.0%} quantile"
+            )
             if value > ceiling:
                 value = ceiling
-                note += f"; capped at the {IMPUTED_CEILING:.0%} quantile of the measured models ({ceiling:g})"
+                note += f"; capped at the {cap_name} of the measured models ({ceiling:g})"
             value = max(value, vals[0])
         return BaseQuality(value=round(value, 1), basis="imputed", note=note)
 
