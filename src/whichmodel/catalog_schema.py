@@ -337,6 +337,16 @@ class Model(Strict):
         default_factory=list,
         description="Task ids it was trained or tuned mainly for (a code model: code-generation); empty: a generalist.",
     )
+    release: Id | None = Field(
+        default=None,
+        description="Sibling key: models of one release (sizes of one family, one variant, one year) share it;"
+        " null: derived from the hub id without its size (whichmodel.quality.release_key).",
+    )
+    reasoning_only: bool = Field(
+        default=False,
+        description="Thinks before every answer (a reasoning distill or thinking-only checkpoint): its card"
+        " recommends it for math, code and reasoning rather than everyday chat.",
+    )
     tokenizer_scripts: list[Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]{3}$")]] | None = Field(
         default=None,
         description="ISO 15924 scripts its tokenizer can encode when limited (T5: Latn); null: no known limit.",
