@@ -212,6 +212,10 @@ KNOWN_DISAGREEMENTS = {
     "S20": "the source is right: a multilingual NLI zero-shot classifier; prompted generative models still lead for many languages",
     "S69": "the source fine-tunes (QLoRA) a code model on the user's data; whichmodel ranks the strongest code model as-is above its own fine-tunes because the measured HumanEval+ lead outweighs the fine-tuning gain",
     "S84": "the source is right: LLM-based embedders lead MTEB; the catalog's measured figures for them are on a different MTEB version than the BERT-sized ones, so they are not compared directly",
+    "S126": "the source is right: on BLURB's BC2GM, PubMed-pretrained encoders (BiomedBERT, BioLinkBERT) win; the engine ranks"
+    " blaze999/Medical-NER first (a clinical-case NER fine-tune with no GENE label) and ties the PubMed encoders 6 points below it",
+    "S128": "the source is right: mDeBERTa-v3 XNLI is the multilingual zero-shot classifier (its own example is German);"
+    " the engine's #1 is flan-t5-small, then sub-1B chat models, and no NLI classifier reaches the top 5 (as in S20)",
 }
 
 
