@@ -82,3 +82,18 @@ def test_a_bad_hub_setting_is_reported_by_the_table(run):
         "hub", "info", "gpt2", "--live", env={"HF_HUB_OFFLINE": "0", "WHICHMODEL_HUB_TIMEOUT": "x"}
     )
     assert code == 2 and out == "" and err.count("Error:") == 1 and "WHICHMODEL_HUB_TIMEOUT" in err
+
+
+def test_only_public_typer_names_are_used():
+    """Typer 0.29 vendors Click as the private ``typer._click``; whichmodel catches its errors by the public
+    ``typer.TyperException`` / ``typer.Abort`` instead, so a Typer refactor of ``_click`` cannot break it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        str(p.relative_to(root))
+        for folder in ("src", "scripts")
+        for p in (root / folder).rglob("*.py")
+        if "typer._click" in p.read_text(encoding="utf-8") or "from typer._" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
