@@ -17,6 +17,7 @@ from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_task
 from whichmodel.hub.settings import HubError, HubSettings, is_offline, offline_error
+from whichmodel.vocab import STALE_DAYS
 
 app = typer.Typer(
     help="Hugging Face Hub metadata: refresh the snapshot, show a model's Hub data or card, discover models.",
@@ -328,7 +329,9 @@ def info(
     con.print(Text(output.printable(rec.hub_id), style="bold"))
     con.print(table)
     if not live and rec.is_stale():
-        output.note("Note: this Hub data is more than 30 days old; `whichmodel hub refresh` updates it.")
+        output.note(
+            f"Note: this Hub data is more than {STALE_DAYS:g} days old; `whichmodel hub refresh` updates it."
+        )
 
 
 # -- card ------------------------------------------------------------------------------------------------
