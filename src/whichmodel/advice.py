@@ -8,6 +8,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from whichmodel.scope import Scope
+from whichmodel.vocab import Family
 
 SCHEMA_VERSION = "1.0"
 
@@ -135,10 +136,10 @@ class Recommendation(Doc):
     rank: int
     model: str = Field(description="Catalog id (for pretrain: a description of the model to train).")
     hub_id: str | None = Field(description="Hugging Face id; null for a model trained from scratch.")
-    family: str
+    family: str  # one of whichmodel.vocab.FAMILIES (the engine passes a plain str)
     objective: str
     params_b: float
-    strategy: str
+    strategy: str  # one of whichmodel.vocab.STRATEGIES (the engine's Candidate.strategy is a plain str)
     score: float = Field(description="0-100: the components weighted as --prefer says.")
     components: dict[str, float] = Field(
         default_factory=dict, description="quality, fit and cost, each 0-100 (see docs/scoring.md)."
@@ -165,13 +166,13 @@ class Rejected(Doc):
 
 
 class FamilyRank(Doc):
-    family: str
+    family: Family
     score: float
     reasons: list[str]
 
 
 class ArchitectureVerdict(Doc):
-    recommended: str | None
+    recommended: str | None  # one of whichmodel.vocab.FAMILIES
     ranking: list[FamilyRank]
 
 

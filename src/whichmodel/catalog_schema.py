@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-FAMILIES: tuple[str, ...] = ("encoder-only", "decoder-only", "encoder-decoder")
+from whichmodel.vocab import FAMILIES as FAMILIES  # re-exported: the vocabularies live in whichmodel.vocab
+from whichmodel.vocab import Component, Family, Prefer
 
-Family = Literal["encoder-only", "decoder-only", "encoder-decoder"]
 Fit = Literal["good", "possible", "poor"]
 Variant = Literal["base", "instruct", "task"]
 
@@ -363,8 +363,8 @@ class Weights(Strict):
 
     rules: dict[Id, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]]
     prefer: dict[
-        Literal["quality", "balanced", "cost"],
-        dict[Literal["quality", "fit", "cost"], Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]],
+        Prefer,
+        dict[Component, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]],
     ] = Field(default_factory=dict)
     sources: Sources = Field(default_factory=lambda: ["whichmodel design"])
 

@@ -54,7 +54,6 @@ MIN_PRETRAIN_PARAMS = 0.1e9  # BERT-base scale: below this a from-scratch model 
 CHINCHILLA_TOKENS_PER_PARAM = 20
 BIG_CORPUS_TOKENS = 1e10  # BloombergGPT's 363B and BioMedLM's 50B-token corpora are far above this
 PUBLIC_TEXT_LANGS = {"en", "code"}  # languages with public pre-training corpora far larger than any budget
-STRATEGY_ORDER = ("as-is", "full-finetune", "lora", "qlora", "continued-pretraining", "pretrain")
 ENGINE_ASSUMPTIONS = (
     f"Fine-tuning data: labelled examples x {est.FINETUNE_EPOCHS:g} epochs x tokens per example "
     "(the longest input, capped at the model's window).",
@@ -599,7 +598,7 @@ def _architecture(
         reasons: list[str] = []
         fits = []
         for t in ctx.tasks:
-            ff = t.families.get(fam)  # type: ignore[call-overload]
+            ff = t.families.get(fam)
             fits.append(FIT_POINTS.get(ff.fit, 0.0) if ff else 0.0)
             if ff:
                 reasons.append(f"{t.id}: {ff.fit}. {ff.reason}")

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from whichmodel import quality as q
+from whichmodel import units
 from whichmodel.catalog import Catalog
 from whichmodel.catalog_schema import Accelerator, License, Model, ServingTarget, Task
 from whichmodel.rule_specs import SPEC_BY_ID
@@ -38,7 +39,6 @@ LONG_INPUT = 512  # the classic BERT/T5 window; an undocumented window is a risk
 EDGE_FLOOR_B = 0.02  # ~20M parameters (MiniLM-L6): the smallest useful transformers, full serving points
 POPULAR_DOWNLOADS = 1_000_000
 KNOWN_DOWNLOADS = 10_000
-STALE_DAYS = 30
 PARAMS_TOLERANCE = 0.2  # a safetensors count more than 20% off the catalog's is worth a warning
 # Quality adjustments, in points of the task's 0-100 quality scale (assumptions, documented in docs/scoring.md):
 SPECIALIST_BONUS = 12.0  # a specialist for the task without a figure on it, over a generalist of its size
@@ -254,12 +254,8 @@ class Candidate:
     serve_usd_per_million: float | None = None  # the estimator's serving $ per million tokens, when known
 
 
-def _fmt_b(params_b: float) -> str:
-    return f"{params_b:.3g}B" if params_b >= 1 else f"{params_b * 1000:.3g}M"
-
-
-def _hours(h: float) -> str:
-    return f"{h:,.0f}" if h >= 10 else f"{h:.2g}"
+_fmt_b = units.params  # the one formatter per figure: whichmodel.units
+_hours = units.hours
 
 
 # --- shared predicates -----------------------------------------------------------------------------

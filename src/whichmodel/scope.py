@@ -8,16 +8,13 @@ catalog, applies defaults and lists every default it applied in ``assumed``.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.numbers import parse_number
-
-LicenseNeed = Literal["any", "open", "commercial"]
-Prefer = Literal["quality", "balanced", "cost"]
-PREFER = ("quality", "balanced", "cost")
+from whichmodel.vocab import DEFAULT_GPU, LICENSE_NEEDS, PREFER, LicenseNeed, Prefer
 
 DEFAULTS: dict[str, Any] = {
     "languages": ["en"],
@@ -25,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "domain_tokens": 0,
     "input_tokens": 512,
     "gpu_hours": 0.0,
-    "gpu": "a100-80gb",
+    "gpu": DEFAULT_GPU,
     "gpus": 1,
     "license": "any",
     "top": 5,
@@ -223,7 +220,6 @@ def _labels(v: Any) -> Any:
     return items
 
 
-LICENSE_NEEDS = ("any", "open", "commercial")
 # One parser per field: used by scope files (through pydantic, which then checks the types) and by flags.
 PARSERS: dict[str, Any] = {
     "tasks": _strings(80),

@@ -30,8 +30,9 @@ from whichmodel.cli.scopeargs import (
     build_scope,
     flags_dict,
 )
+from whichmodel.vocab import OUTPUT_FORMATS
 
-FORMATS = ("table", "json", "markdown", "html")
+FORMATS = OUTPUT_FORMATS
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,8 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from whichmodel import units
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -70,27 +72,7 @@ def note(text: str) -> None:
     sys.stderr.write(printable(text.rstrip()) + "\n")  # a warning may quote a file name or a Hub value
 
 
-def fmt_num(value: float | None, digits: int = 3, unit: str = "") -> str:
-    if value is None:
-        return "?"
-    if value == 0:
-        return f"0{unit}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}{unit}"
-    return f"{value:.{digits}g}{unit}"
-
-
-def fmt_params(params_b: float | None) -> str:
-    if params_b is None:
-        return "?"
-    if params_b >= 1:
-        return f"{params_b:.3g}B"
-    return f"{params_b * 1000:.3g}M"
-
-
-def fmt_usd(value: float | None) -> str:
-    if value is None:
-        return "?"
-    if value < 10:
-        return f"${value:.2f}"
-    return f"${value:,.0f}"
+# Figures are formatted in one place, whichmodel.units (shared with the core's prose).
+fmt_num = units.num
+fmt_params = units.params
+fmt_usd = units.usd
