@@ -198,7 +198,6 @@ KNOWN_DISAGREEMENTS = {
     "S83": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S114": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S58": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
-    "S08": "the source is right: a domain-pretrained encoder should lead; the domain bonus does not yet outweigh a general encoder's measured benchmark percentile",
     "S44": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
     "S45": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
     "S46": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
