@@ -221,6 +221,7 @@ class TaskQuality:
         self.releases: dict[str, list[Model]] = {}
         for m in models:
             self.releases.setdefault(release_key(m), []).append(m)
+        self._own: dict[int, tuple[Model, BaseQuality]] = {}
 
     def percentile(self, bench: str, score: float) -> float:
         """0-100 on one benchmark: half the mid-rank percentile among the measured models (shrunk toward 50 when few
@@ -278,15 +279,30 @@ class TaskQuality:
         return 50.0 + scale * (raw - 50.0)
 
     def base(self, m: Model) -> BaseQuality:
-        """The model's quality, lifted to at least a smaller sibling's plus the size gain the fit predicts between
+        """The model's expected quality for the task, computed once per model (held with the model, so a
+        transient model, such as a from-scratch candidate, never meets another's entry)."""
+        hit = self._base.get(id(m))
+        if hit is not None and hit[0] is m:
+            return hit[1]
+        got = self._sibling_base(m)
+        if len(self._base) > self._base_limit:  # transient models must not pile up in a long-lived process
+            self._base.clear()
+        self._base[id(m)] = (m, got)
+        return got
+
+    def _sibling_base(self, m: Model) -> BaseQuality:
+        """The model's own quality, lifted to at least a smaller sibling's plus the size gain the fit predicts between
         them: figures on different benchmark subsets (a 270M model measured on IFEval only, its 1B sibling on MMLU-Pro
         and GPQA too) must not rank a release's sizes backwards (scaling within one training recipe: Kaplan et al.
         2020, arXiv:2001.08361; Hoffmann et al. 2022, arXiv:2203.15556)."""
         own = self._own_base(m)
+        group = self.releases.get(release_key(m), ())
+        if not any(x is m for x in group):  # not a catalog model (a from-scratch candidate): no siblings
+            return own
         best = own.value
         lifted_by: str | None = None
-        for s in self.releases.get(release_key(m), ()):
-            if s.params_b >= m.params_b or s.id == m.id:
+        for s in group:
+            if s is m or s.params_b >= m.params_b:
                 continue
             gain = 0.0
             if self.fit is not None:
@@ -306,15 +322,14 @@ class TaskQuality:
         )
 
     def _own_base(self, m: Model) -> BaseQuality:
-        """The model's own expected quality for the task, computed once per model (held with the model, so a
-        transient model, such as a from-scratch candidate, never meets another's entry)."""
-        hit = self._base.get(id(m))
+        """A catalog model's quality from its own figures (or the fit), memoised by identity like ``base``."""
+        hit = self._own.get(id(m))
         if hit is not None and hit[0] is m:
             return hit[1]
         got = self._compute_base(m)
-        if len(self._base) > self._base_limit:  # transient models must not pile up in a long-lived process
-            self._base.clear()
-        self._base[id(m)] = (m, got)
+        if len(self._own) > self._base_limit:
+            self._own.clear()
+        self._own[id(m)] = (m, got)
         return got
 
     def _compute_base(self, m: Model) -> BaseQuality:
