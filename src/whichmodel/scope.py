@@ -93,9 +93,10 @@ def _count(value: Any, field: str, *, positive: bool = False, whole: bool = True
 
 
 class ScopeInput(BaseModel):
-    """A scope file: a mapping of these fields (all optional; flags override them)."""
+    """A scope file: a mapping of these fields (all optional; flags override them). Its validators are built
+    on first use (a scope file, the interview): flags go through :meth:`from_flags`, which needs none."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     tasks: list[Annotated[str, Field(min_length=1, max_length=80)]] | None = Field(
         default=None, description="Task ids or aliases (see `whichmodel tasks`)."
@@ -345,7 +346,10 @@ def _directions(
 def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
     """Resolve names against the catalog and fill defaults; every default lands in ``assumed``."""
     assumed: list[Assumed] = []
-    values: dict[str, Any] = raw.model_dump()
+    # what raw.model_dump() gives (every field, lists copied), without building the serializer
+    values: dict[str, Any] = {
+        name: list(v) if isinstance(v := getattr(raw, name), list) else v for name in type(raw).model_fields
+    }
 
     if not raw.tasks:
         raise ScopeProblem("tasks", "no task given (use --task, e.g. --task summarization)")
