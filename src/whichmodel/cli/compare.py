@@ -116,26 +116,3 @@ def compare(
         )
     doc = formats.Comparison(advice, picked, rows)
     formats.render("compare", formats.choose("compare", json_, None), doc, formats.Options(catalog=cat))
-
-
-CELL_CAP = 24  # a comparison cell wider than this wraps (at word breaks) to leave room for more models
-
-
-def side_by_side(
-    width: int, lines: list[tuple[str, list[str]]], ids: list[str]
-) -> list[list[tuple[int, int]]]:
-    """Models in groups that fit the terminal side by side, each column as wide as its id at least (an id is
-    never split): [(model index, column width), ...] per table."""
-    label = max(len(label) for label, _ in lines)
-    room = max(width - label, 1)
-    groups: list[list[tuple[int, int]]] = [[]]
-    used = 0
-    for i, mid in enumerate(ids):
-        natural = max((len(x) for _, cells in lines for x in cells[i].splitlines()), default=1)
-        w = max(len(mid), min(natural, CELL_CAP))
-        if groups[-1] and used + w + 2 > room:
-            groups.append([])
-            used = 0
-        groups[-1].append((i, w))
-        used += w + 2
-    return groups

@@ -91,8 +91,6 @@ def compare_table(doc: Comparison, opts: Options) -> None:
     from rich import box
     from rich.table import Table
 
-    from whichmodel.cli.compare import side_by_side
-
     advice, picked = doc.advice, doc.picked
     by_id: dict[str, Any] = {r.model: r for r in advice.recommendations}
     rejected = {r.model: r for r in advice.rejected}
@@ -151,6 +149,29 @@ def compare_table(doc: Comparison, opts: Options) -> None:
 
     con.print()
     show_chart(build_chart(advice), con, digits="the models ranked by score")
+
+
+CELL_CAP = 24  # a comparison cell wider than this wraps (at word breaks) to leave room for more models
+
+
+def side_by_side(
+    width: int, lines: list[tuple[str, list[str]]], ids: list[str]
+) -> list[list[tuple[int, int]]]:
+    """Models in groups that fit the terminal side by side, each column as wide as its id at least (an id is
+    never split): [(model index, column width), ...] per table."""
+    label = max(len(label) for label, _ in lines)
+    room = max(width - label, 1)
+    groups: list[list[tuple[int, int]]] = [[]]
+    used = 0
+    for i, mid in enumerate(ids):
+        natural = max((len(x) for _, cells in lines for x in cells[i].splitlines()), default=1)
+        w = max(len(mid), min(natural, CELL_CAP))
+        if groups[-1] and used + w + 2 > room:
+            groups.append([])
+            used = 0
+        groups[-1].append((i, w))
+        used += w + 2
+    return groups
 
 
 # --- the registry ---------------------------------------------------------------------------------------
