@@ -292,7 +292,7 @@ class TaskQuality:
 
     def _sibling_base(self, m: Model) -> BaseQuality:
         """The model's own quality, lifted to at least a smaller sibling's plus the size gain the fit predicts between
-        them: figures on different benchmark subsets (a 270M model measured on IFEval only, its 1B sibling on MMLU-Pro
+        them (or the size prior predicts, when larger): figures on different benchmark subsets (a 270M model measured on IFEval only, its 1B sibling on MMLU-Pro
         and GPQA too) must not rank a release's sizes backwards (scaling within one training recipe: Kaplan et al.
         2020, arXiv:2001.08361; Hoffmann et al. 2022, arXiv:2203.15556)."""
         own = self._own_base(m)
@@ -304,10 +304,12 @@ class TaskQuality:
         for s in group:
             if s is m or s.params_b >= m.params_b:
                 continue
-            gain = 0.0
+            # the larger of the fit's size gain and the size-and-year prior's (same release, same year: a pure size
+            # term): a fit on few measured models can flatten the size slope of one task to nothing
+            gain = max(0.0, self.prior(m) - self.prior(s))
             if self.fit is not None:
                 gain = max(
-                    0.0,
+                    gain,
                     self.fit.predict(_features(m, self.task.id))
                     - self.fit.predict(_features(s, self.task.id)),
                 )
