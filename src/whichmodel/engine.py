@@ -195,11 +195,16 @@ def _model_veto(ctx: Context, m: Model, curated: bool = True) -> tuple[str, str]
     return None
 
 
-Evaluation = tuple[float, list[Reason], list[str], "tuple[str, str] | None", dict[str, float]]
+ReasonItem = tuple[str, float, str]  # (rule, points, detail): a Reason, built only for what is shown
+Evaluation = tuple[float, list[ReasonItem], list[str], "tuple[str, str] | None", dict[str, float]]
 
 
-def _evaluate(ctx: Context, c: Candidate) -> Evaluation:
-    reasons: list[Reason] = []
+def _reasons(items: list[ReasonItem]) -> list[Reason]:
+    return [Reason.model_construct(rule=rule, points=pts, detail=detail) for rule, pts, detail in items]
+
+
+def _evaluate(ctx: Context, c: Candidate, comp_w: dict[str, float] | None = None) -> Evaluation:
+    reasons: list[ReasonItem] = []
     warnings: list[str] = []
     veto: tuple[str, str] | None = None
     for name, rule in CANDIDATE_CONSTRAINTS.items():
@@ -209,7 +214,7 @@ def _evaluate(ctx: Context, c: Candidate) -> Evaluation:
             if not c.synthetic:  # a model to train from scratch is scored anyway; its veto becomes a warning
                 return 0.0, reasons, warnings, veto, {}
             break
-    comp_w = _component_weights(ctx)
+    comp_w = _component_weights(ctx) if comp_w is None else comp_w
     total_w = sum(comp_w.get(k, 0.0) for k in COMPONENTS) or 1.0
     got: dict[str, list[tuple[str, float, Points]]] = {k: [] for k in COMPONENTS}
     for name, rule in PREFERENCES.items():
@@ -231,7 +236,7 @@ def _evaluate(ctx: Context, c: Candidate) -> Evaluation:
         share = comp_w.get(comp, 0.0) / total_w
         for name, w, p in items:
             pts = round(100.0 * share * (w / wsum if wsum else 0.0) * max(0.0, min(1.0, p.raw)), 2)
-            reasons.append(Reason.model_construct(rule=name, points=pts, detail=p.detail))
+            reasons.append((name, pts, p.detail))
         score += 100.0 * share * value
     if not c.synthetic:
         lw = licence_warning(ctx, c.model, c.hub)
@@ -256,6 +261,63 @@ def _estimates(
         wall_clock_hours=None if t is None else _round(t.wall_clock_hours),
         serve_dtype=c.serve_dtype,
         serve_usd_per_month=_round(monthly_usd(daily_tokens, serve[1])),
+    )
+
+
+class _Scored:
+    """A viable candidate's evaluation: its Recommendation is built only if it is shown."""
+
+    __slots__ = ("candidate", "components", "quality_value", "reasons", "score", "serve_speed", "warnings")
+
+    def __init__(
+        self,
+        score: float,
+        candidate: Candidate,
+        reasons: list[ReasonItem],
+        warnings: list[str],
+        components: dict[str, float],
+        serve_speed: tuple[float | None, float | None],
+    ) -> None:
+        self.score = score
+        self.candidate = candidate
+        self.reasons = reasons
+        self.warnings = warnings
+        self.components = components
+        self.serve_speed = serve_speed
+        q = candidate.quality
+        self.quality_value: float = q["value"] if q is not None else 0.0
+
+    @property
+    def model(self) -> str:
+        return self.candidate.model.id
+
+    @property
+    def strategy(self) -> str:
+        return self.candidate.strategy
+
+
+def _recommendation(s: _Scored, daily_tokens: int | None) -> Recommendation:
+    c = s.candidate
+    m = c.model
+    return Recommendation.model_construct(
+        rank=0,
+        model=m.id,
+        hub_id=m.hub_id,
+        family=m.family,
+        objective=m.objective,
+        params_b=m.params_b,
+        strategy=c.strategy,
+        score=s.score,
+        components=s.components,
+        quality=_quality_info(c),
+        estimates=_estimates(c, s.serve_speed, daily_tokens),
+        reasons=_reasons(s.reasons),
+        warnings=s.warnings,
+        hub=_hub_json(c.hub),
+        variant=m.variant,
+        license=m.license,
+        ready_for=m.ready_for,
+        curated=c.curated,
     )
 
 
@@ -316,10 +378,11 @@ def advise(
     pool = list(models if models is not None else catalog.models.values()) + list(extra)
     extra_ids = {m.id for m in extra}
 
-    viable: list[tuple[float, Recommendation, Model]] = []
+    viable: list[tuple[float, _Scored, Model]] = []
     rejected: list[Rejected] = []
     best_assumptions: dict[str, Any] = {}  # model id -> its best strategy's JobEstimate (or None)
     veto_counts: dict[str, Counter[str]] = {f: Counter() for f in FAMILIES}
+    comp_w = _component_weights(ctx)
 
     for m in pool:
         curated = m.id not in extra_ids
@@ -338,7 +401,7 @@ def advise(
             continue
         serve_mem, serve_dtype, serve_fits = _serving(ctx, m)
         serve_speed = _serve_speed(ctx, m, serve_dtype, serve_fits)
-        best: tuple[float, Recommendation] | None = None
+        best: tuple[float, _Scored] | None = None
         vetoes: list[tuple[str, str, str]] = []
         for strategy in strategies:
             try:
@@ -348,34 +411,14 @@ def advise(
                 continue
             c = Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=curated)
             c.serve_usd_per_million = serve_speed[1]
-            score, reasons, warnings, veto, components = _evaluate(ctx, c)
+            score, reasons, warnings, veto, components = _evaluate(ctx, c, comp_w)
             if veto is not None:
                 vetoes.append((strategy, veto[0], veto[1]))
                 continue
             if not curated:
                 warnings.append("not curated: check its languages and licence")
-            rec = Recommendation.model_construct(
-                rank=0,
-                model=m.id,
-                hub_id=m.hub_id,
-                family=m.family,
-                objective=m.objective,
-                params_b=m.params_b,
-                strategy=strategy,
-                score=score,
-                components=components,
-                quality=_quality_info(c),
-                estimates=_estimates(c, serve_speed, scope.daily_tokens),
-                reasons=reasons,
-                warnings=warnings,
-                hub=_hub_json(hub),
-                variant=m.variant,
-                license=m.license,
-                ready_for=m.ready_for,
-                curated=curated,
-            )
             if best is None or score > best[0]:
-                best = (score, rec)
+                best = (score, _Scored(score, c, reasons, warnings, components, serve_speed))
                 best_assumptions[m.id] = train  # rendered below, for the recommendations shown only
         if best is None:
             rule, reason = _summarize_vetoes(vetoes)
@@ -384,8 +427,8 @@ def advise(
         else:
             viable.append((best[0], best[1], m))
 
-    viable.sort(key=lambda item: (-item[0], -_quality_of(item[1]), item[2].id))
-    top = _diverse(viable, scope.top)
+    viable.sort(key=lambda item: (-item[0], -item[1].quality_value, item[2].id))
+    top = [_recommendation(r, scope.daily_tokens) for r in _diverse(viable, scope.top)]
     from_scratch, pretrain_rec = _from_scratch(ctx, viable)
     if pretrain_rec is not None:
         # ranked by its score like any other candidate
@@ -431,7 +474,7 @@ WHAT_IF_BUDGETS = (10.0, 100.0)  # GPU-hours tried when there are labels but no 
 def _what_if(
     ctx: Context,
     recs: list[Recommendation],
-    viable: list[tuple[float, Recommendation, Model]],
+    viable: list[tuple[float, _Scored, Model]],
     rejected: list[Rejected],
     pool: list[Model],
     snapshot: Any,
@@ -518,15 +561,13 @@ def _what_if(
     return out
 
 
-def _standing(
-    ctx: Context, rec: Recommendation, viable: list[tuple[float, Recommendation, Model]]
-) -> list[Reason]:
+def _standing(ctx: Context, rec: Recommendation, viable: list[tuple[float, _Scored, Model]]) -> list[Reason]:
     """The quality reason, made specific to the model: where its expected quality stands among every candidate that
     fits the scope (the strongest that fits the serving target, or how far below the strongest and what it gains)."""
     if rec.quality is None or not viable:
         return rec.reasons
-    best = max(viable, key=lambda v: (_quality_of(v[1]), v[0]))[1]
-    gap = _quality_of(best) - rec.quality.value
+    best = max(viable, key=lambda v: (v[1].quality_value, v[0]))[1]
+    gap = best.quality_value - rec.quality.value
     kind = next((t.id for t in ctx.tasks if is_specialist_of(ctx, rec.model, t.id)), None)
     what = f"{kind} specialist" if kind else "candidate"
     where = f"{ctx.scope.serve} ({ctx.serve_memory_gb:.3g} GB)"
@@ -569,10 +610,10 @@ def _summarize_vetoes(vetoes: list[tuple[str, str, str]]) -> tuple[str, str]:
     return first_rule, "; ".join(f"{s}: {reason}" for s, _, reason in vetoes)
 
 
-def _diverse(viable: list[tuple[float, Recommendation, Model]], n: int) -> list[Recommendation]:
-    chosen: list[Recommendation] = []
+def _diverse(viable: list[tuple[float, _Scored, Model]], n: int) -> list[_Scored]:
+    chosen: list[_Scored] = []
     seen: set[str] = set()
-    rest: list[Recommendation] = []
+    rest: list[_Scored] = []
     for _, rec, m in viable:
         key = _family_key(m)
         if key in seen:
@@ -588,7 +629,7 @@ def _diverse(viable: list[tuple[float, Recommendation, Model]], n: int) -> list[
 
 def _architecture(
     ctx: Context,
-    viable: list[tuple[float, Recommendation, Model]],
+    viable: list[tuple[float, _Scored, Model]],
     veto_counts: dict[str, Counter[str]],
     recs: list[Recommendation],
 ) -> ArchitectureVerdict:
@@ -624,7 +665,7 @@ def _architecture(
 
 
 def _from_scratch(
-    ctx: Context, viable: list[tuple[float, Recommendation, Model]]
+    ctx: Context, viable: list[tuple[float, _Scored, Model]]
 ) -> tuple[FromScratch, Recommendation | None]:
     s = ctx.scope
     best = viable[0] if viable else None
@@ -794,7 +835,7 @@ def _pretrain_recommendation(
         components=components,
         quality=_quality_info(c),
         estimates=_estimates(c),
-        reasons=reasons,
+        reasons=_reasons(reasons),
         warnings=warnings,
         hub=None,
         variant="base",
