@@ -139,6 +139,37 @@ def _serve_speed(ctx: Context, m: Model, dtype: str | None, fits: bool) -> tuple
     return s.prefill_tokens_per_s, s.usd_per_million_input_tokens
 
 
+class _Speed:
+    """A model's serving speed and $ per million tokens (``_serve_speed``), estimated on first use: only the
+    monthly serving cost (with --daily-tokens) and the estimates shown read it."""
+
+    __slots__ = ("args", "value")
+
+    def __init__(self, ctx: Context, m: Model, dtype: str | None, fits: bool) -> None:
+        self.args = (ctx, m, dtype, fits)
+        self.value: tuple[float | None, float | None] | None = None
+
+    def get(self) -> tuple[float | None, float | None]:
+        if self.value is None:
+            self.value = _serve_speed(*self.args)
+        return self.value
+
+
+class _Candidate(Candidate):
+    """A catalog candidate whose ``serve_usd_per_million`` is its model's lazily estimated serving cost."""
+
+    speed: _Speed | None = None
+
+    @property
+    def serve_usd_per_million(self) -> float | None:
+        return self.speed.get()[1] if self.speed is not None else None
+
+    @serve_usd_per_million.setter
+    def serve_usd_per_million(self, value: float | None) -> None:
+        if value is not None:  # the dataclass sets its default (None); the figure is the estimate's
+            raise AttributeError("serve_usd_per_million comes from the model's serving estimate")
+
+
 def _train(ctx: Context, m: Model, strategy: str) -> est.JobEstimate:
     s = ctx.scope
     window = m.context_tokens or s.input_tokens
@@ -267,7 +298,7 @@ def _estimates(
 class _Scored:
     """A viable candidate's evaluation: its Recommendation is built only if it is shown."""
 
-    __slots__ = ("candidate", "components", "quality_value", "reasons", "score", "serve_speed", "warnings")
+    __slots__ = ("candidate", "components", "quality_value", "reasons", "score", "warnings")
 
     def __init__(
         self,
@@ -276,14 +307,12 @@ class _Scored:
         reasons: list[ReasonItem],
         warnings: list[str],
         components: dict[str, float],
-        serve_speed: tuple[float | None, float | None],
     ) -> None:
         self.score = score
         self.candidate = candidate
         self.reasons = reasons
         self.warnings = warnings
         self.components = components
-        self.serve_speed = serve_speed
         q = candidate.quality
         self.quality_value: float = q["value"] if q is not None else 0.0
 
@@ -310,7 +339,9 @@ def _recommendation(s: _Scored, daily_tokens: int | None) -> Recommendation:
         score=s.score,
         components=s.components,
         quality=_quality_info(c),
-        estimates=_estimates(c, s.serve_speed, daily_tokens),
+        estimates=_estimates(
+            c, c.speed.get() if isinstance(c, _Candidate) and c.speed else (None, None), daily_tokens
+        ),
         reasons=_reasons(s.reasons),
         warnings=s.warnings,
         hub=_hub_json(c.hub),
@@ -400,7 +431,7 @@ def advise(
             veto_counts[m.family][model_veto[0]] += 1
             continue
         serve_mem, serve_dtype, serve_fits = _serving(ctx, m)
-        serve_speed = _serve_speed(ctx, m, serve_dtype, serve_fits)
+        speed = _Speed(ctx, m, serve_dtype, serve_fits)
         best: tuple[float, _Scored] | None = None
         vetoes: list[tuple[str, str, str]] = []
         for strategy in strategies:
@@ -409,8 +440,8 @@ def advise(
             except est.EstimateError as exc:
                 vetoes.append((strategy, "estimate", f"cannot be estimated: {exc}"))
                 continue
-            c = Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=curated)
-            c.serve_usd_per_million = serve_speed[1]
+            c = _Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=curated)
+            c.speed = speed
             score, reasons, warnings, veto, components = _evaluate(ctx, c, comp_w)
             if veto is not None:
                 vetoes.append((strategy, veto[0], veto[1]))
@@ -418,7 +449,7 @@ def advise(
             if not curated:
                 warnings.append("not curated: check its languages and licence")
             if best is None or score > best[0]:
-                best = (score, _Scored(score, c, reasons, warnings, components, serve_speed))
+                best = (score, _Scored(score, c, reasons, warnings, components))
                 best_assumptions[m.id] = train  # rendered below, for the recommendations shown only
         if best is None:
             rule, reason = _summarize_vetoes(vetoes)

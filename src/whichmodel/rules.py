@@ -771,6 +771,8 @@ def monthly_usd(daily_tokens: int | None, per_million: float | None) -> float | 
 
 
 def _monthly_usd(ctx: Context, c: Candidate) -> float | None:
+    if not ctx.scope.daily_tokens:  # no traffic given: the serving estimate (made on first use) is not needed
+        return None
     return monthly_usd(ctx.scope.daily_tokens, c.serve_usd_per_million)
 
 
