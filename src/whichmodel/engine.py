@@ -226,15 +226,36 @@ def _model_veto(ctx: Context, m: Model, curated: bool = True) -> tuple[str, str]
     return None
 
 
-ReasonItem = tuple[str, float, str]  # (rule, points, detail): a Reason, built only for what is shown
+# (rule, component share, rule weight, component weight sum, clipped points, detail): the Reason's points are
+# computed, and the Reason built, only for the recommendations shown
+ReasonItem = tuple[str, float, float, float, float, str]
 Evaluation = tuple[float, list[ReasonItem], list[str], "tuple[str, str] | None", dict[str, float]]
 
 
 def _reasons(items: list[ReasonItem]) -> list[Reason]:
-    return [Reason.model_construct(rule=rule, points=pts, detail=detail) for rule, pts, detail in items]
+    return [
+        Reason.model_construct(
+            rule=name, points=round(100.0 * share * (w / wsum if wsum else 0.0) * raw, 2), detail=detail
+        )
+        for name, share, w, wsum, raw, detail in items
+    ]
 
 
-def _evaluate(ctx: Context, c: Candidate, comp_w: dict[str, float] | None = None) -> Evaluation:
+class _Plan:
+    """What the scoring of every candidate shares, resolved once per advice: each preference with its component
+    and weight, and each component's share of the score."""
+
+    def __init__(self, ctx: Context) -> None:
+        comp_w = _component_weights(ctx)
+        total_w = sum(comp_w.get(k, 0.0) for k in COMPONENTS) or 1.0
+        self.shares = [(comp, comp_w.get(comp, 0.0) / total_w) for comp in COMPONENTS]
+        self.preferences = [
+            (name, rule, SPEC_BY_ID[name].component or "fit", ctx.weights.get(name, 0.0))
+            for name, rule in PREFERENCES.items()
+        ]
+
+
+def _evaluate(ctx: Context, c: Candidate, plan: _Plan | None = None) -> Evaluation:
     reasons: list[ReasonItem] = []
     warnings: list[str] = []
     veto: tuple[str, str] | None = None
@@ -245,29 +266,28 @@ def _evaluate(ctx: Context, c: Candidate, comp_w: dict[str, float] | None = None
             if not c.synthetic:  # a model to train from scratch is scored anyway; its veto becomes a warning
                 return 0.0, reasons, warnings, veto, {}
             break
-    comp_w = _component_weights(ctx) if comp_w is None else comp_w
-    total_w = sum(comp_w.get(k, 0.0) for k in COMPONENTS) or 1.0
-    got: dict[str, list[tuple[str, float, Points]]] = {k: [] for k in COMPONENTS}
-    for name, rule in PREFERENCES.items():
+    plan = _Plan(ctx) if plan is None else plan
+    got: dict[str, list[tuple[str, float, float, str]]] = {k: [] for k in COMPONENTS}
+    for name, rule, comp, weight in plan.preferences:
         out = rule(ctx, c)
         if out is None:
             continue
         assert isinstance(out, Points)
-        comp = SPEC_BY_ID[name].component or "fit"
-        got[comp].append((name, ctx.weights.get(name, 0.0), out))
+        got[comp].append((name, weight, max(0.0, min(1.0, out.raw)), out.detail))
         if out.warning and out.warning not in warnings:
             warnings.append(out.warning)
     components: dict[str, float] = {}
     score = 0.0
-    for comp in COMPONENTS:
+    for comp, share in plan.shares:
         items = got[comp]
-        wsum = sum(w for _, w, _ in items)
-        value = sum(w * max(0.0, min(1.0, p.raw)) for _, w, p in items) / wsum if wsum else 0.0
+        wsum: float = 0  # both sums as sum() makes them (same start, same order): the same floats
+        total: float = 0
+        for _, w, raw, _ in items:
+            wsum += w
+            total += w * raw
+        value = total / wsum if wsum else 0.0
         components[comp] = round(100.0 * value, 1)
-        share = comp_w.get(comp, 0.0) / total_w
-        for name, w, p in items:
-            pts = round(100.0 * share * (w / wsum if wsum else 0.0) * max(0.0, min(1.0, p.raw)), 2)
-            reasons.append((name, pts, p.detail))
+        reasons += [(name, share, w, wsum, raw, detail) for name, w, raw, detail in items]
         score += 100.0 * share * value
     if not c.synthetic:
         lw = licence_warning(ctx, c.model, c.hub)
@@ -413,7 +433,7 @@ def advise(
     rejected: list[Rejected] = []
     best_assumptions: dict[str, Any] = {}  # model id -> its best strategy's JobEstimate (or None)
     veto_counts: dict[str, Counter[str]] = {f: Counter() for f in FAMILIES}
-    comp_w = _component_weights(ctx)
+    plan = _Plan(ctx)
 
     for m in pool:
         curated = m.id not in extra_ids
@@ -442,7 +462,7 @@ def advise(
                 continue
             c = _Candidate(m, strategy, train, serve_mem, serve_dtype, serve_fits, hub, curated=curated)
             c.speed = speed
-            score, reasons, warnings, veto, components = _evaluate(ctx, c, comp_w)
+            score, reasons, warnings, veto, components = _evaluate(ctx, c, plan)
             if veto is not None:
                 vetoes.append((strategy, veto[0], veto[1]))
                 continue
