@@ -484,8 +484,10 @@ def advise(
     if pretrain_rec is not None:
         # ranked by its score like any other candidate
         top = sorted([pretrain_rec, *top], key=lambda r: (-r.score, -_quality_of(r)))[: scope.top]
+    strongest = max(viable, key=lambda v: (v[1].quality_value, v[0]))[1] if viable else None
     recs = [
-        r.model_copy(update={"rank": i + 1, "reasons": _standing(ctx, r, viable)}) for i, r in enumerate(top)
+        r.model_copy(update={"rank": i + 1, "reasons": _standing(ctx, r, viable, strongest)})
+        for i, r in enumerate(top)
     ]
     # the constants behind the estimates shown (not every model evaluated), each once
     assumptions = list(
@@ -612,12 +614,13 @@ def _what_if(
     return out
 
 
-def _standing(ctx: Context, rec: Recommendation, viable: list[tuple[float, _Scored, Model]]) -> list[Reason]:
+def _standing(
+    ctx: Context, rec: Recommendation, viable: list[tuple[float, _Scored, Model]], best: _Scored | None
+) -> list[Reason]:
     """The quality reason, made specific to the model: where its expected quality stands among every candidate that
     fits the scope (the strongest that fits the serving target, or how far below the strongest and what it gains)."""
-    if rec.quality is None or not viable:
+    if rec.quality is None or best is None:  # best: the viable candidate of the highest (quality, score)
         return rec.reasons
-    best = max(viable, key=lambda v: (v[1].quality_value, v[0]))[1]
     gap = best.quality_value - rec.quality.value
     kind = next((t.id for t in ctx.tasks if is_specialist_of(ctx, rec.model, t.id)), None)
     what = f"{kind} specialist" if kind else "candidate"
