@@ -8,7 +8,9 @@ and the growth of validation time with the number of broken entries.
 3. Validation of 1,000 / 2,000 / 4,000 broken entries (`catalog validate`, in process): the time for 4,000
    over the time for 1,000. Target: <= 6 (linear is 4; 0.1 was quadratic, 16 and more).
 
-Prints every figure and exits 1 when a target is missed. Usage: python benchmarks/scale.py [--rounds 3]
+Prints every figure and exits 1 when a target is missed. On a shared machine wall times grow with the load:
+compare revisions back to back (``PYTHONPATH=<other tree>/src python benchmarks/scale.py``), and check with
+``benchmarks/same_advice.py`` that a speed-up changed no advice. Usage: python benchmarks/scale.py [--rounds 3]
 """
 
 from __future__ import annotations
