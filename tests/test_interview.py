@@ -91,8 +91,8 @@ def test_task_list_is_numbered_with_descriptions_and_a_number_answers(run, cat):
     first = cat.tasks[ids[0]]
     assert f"1  {first.id}" in err and first.description[:30] in err
     assert f"{len(ids)}  {ids[-1]}" in err
-    # translation needs two languages: the default is multi
-    assert "languages [multi]:" in err and doc["scope"]["languages"] == ["multi"]
+    # translation asks for the source language (any: the directions left open, many languages assumed)
+    assert "translate from [any]:" in err and doc["scope"]["languages"] == ["multi"]
 
 
 def test_table_view_by_default_and_markdown(run, cat):
@@ -142,12 +142,15 @@ def test_unknown_task_number_and_nonsense_are_asked_again(run, cat):
     assert doc["scope"]["tasks"] == ["question-answering"]
 
 
-def test_translation_with_one_language_is_asked_again(run, cat):
+def test_translation_into_its_own_source_is_asked_again(run, cat):
     doc, err = interview_json(
-        run, script(cat, {"tasks": "translation", "languages": ["en", "en, de"]}, ["n"])
+        run,
+        script(
+            cat, {"tasks": "translation", "source_languages": "en", "target_languages": ["en", "de"]}, ["n"]
+        ),
     )
-    assert "translation needs at least two languages" in err
-    assert doc["scope"]["languages"] == ["en", "de"]
+    assert "translating en into en needs no model" in err
+    assert doc["scope"]["languages"] == ["en", "de"] and doc["scope"]["directions"] == ["en-de"]
 
 
 def test_several_tasks_and_aliases(run, cat):
@@ -460,9 +463,12 @@ def test_plan_counts_the_questions_the_answers_lead_to(cat):
     ctx = qs.Context(cat)
     asked, most = qs.plan(ctx)
     assert most == len(qs.QUESTIONS)
-    assert asked == len([q for q in qs.QUESTIONS if q.applies(qs.Context(cat, {"gpu_hours": 0}))])
+    default_task = qs.answer(qs.QUESTIONS[0], "", ctx)
+    base = {"tasks": default_task, "gpu_hours": 0}
+    assert asked == len([q for q in qs.QUESTIONS if q.applies(qs.Context(cat, base))])
     ctx.answers.update(tasks=["summarization"], gpu_hours=20.0)
-    assert qs.plan(ctx)[0] == asked + 2  # a budget brings in the training GPU and their number
+    # summarization predicts no labels (one question fewer); a budget brings in the training GPU and their number
+    assert qs.plan(ctx)[0] == asked - 1 + 2
 
 
 def test_check_as_you_type_names_the_fix(cat):
@@ -507,3 +513,85 @@ def test_every_terminal_question_offers_what_its_parser_accepts(cat):
             assert qs.as_text(qs.answer(q, "", ctx)) in [
                 o.key for o in q.options(ctx)
             ]  # the default is listed
+
+
+# -- labels, translation directions, preference ---------------------------------------------------------------
+
+
+def _same_advice(doc: dict, direct: dict) -> None:
+    for key in ("architecture", "recommendations", "rejected"):
+        assert doc[key] == direct[key], key
+
+
+@pytest.mark.parametrize(
+    ("answers", "flags"),
+    [
+        (
+            {"tasks": "ner", "labels": "drug, dosage", "prefer": "quality"},
+            ["--task", "ner", "--labels", "drug,dosage", "--prefer", "quality"],
+        ),
+        (
+            {"tasks": "text-classification", "labels": "spam,ham", "prefer": "cost"},
+            ["--task", "text-classification", "--labels", "spam,ham", "--prefer", "cost"],
+        ),
+        (
+            {"tasks": "translation", "source_languages": "english", "target_languages": "ja"},
+            ["--task", "translation", "--source-language", "en", "--target-language", "ja"],
+        ),
+        ({"tasks": "translation"}, ["--task", "translation"]),  # directions left open, as advise assumes
+    ],
+    ids=["ner-labels", "classes-cost", "en-ja", "translation-open"],
+)
+def test_the_interview_reaches_the_advice_of_the_same_flags(run, cat, answers, flags):
+    doc, _ = interview_json(run, script(cat, answers, ["n"]))
+    code, out, err = run("advise", *flags, "--json")
+    assert code == 0, err
+    direct = json.loads(out)
+    _same_advice(doc, direct)
+    for key in ("labels", "prefer", "directions", "languages"):
+        assert doc["scope"][key] == direct["scope"][key], key
+
+
+def test_questions_are_asked_only_where_they_matter(cat):
+    def asked(tasks: list[str], **answers) -> set[str]:
+        ctx = qs.Context(cat, {"tasks": tasks, **answers})
+        return {q.id for q in qs.applicable(ctx)}
+
+    assert "labels" in asked(["ner"]) and "labels" in asked(["sentiment"])
+    assert "labels" not in asked(["summarization"]) and "labels" not in asked(["chat"])
+    assert {"source_languages", "target_languages"} & asked(["chat"]) == set()
+    assert "languages" not in asked(["translation"]) and "source_languages" in asked(["translation"])
+    assert "target_languages" not in asked(["translation"])  # the source left open: no target asked
+    assert "target_languages" in asked(["translation"], source_languages=["en"])
+    assert "prefer" in asked(["chat"]) and "prefer" in asked(["ner"])
+
+
+def test_bad_labels_and_languages_are_refused_as_advise_refuses_them(run, cat):
+    text = script(
+        cat,
+        {"tasks": "translation", "source_languages": ["xx", "en"], "target_languages": ["", "en", "ja"]},
+        ["n"],
+    )
+    doc, err = interview_json(run, text)
+    err = " ".join(err.split())  # the prompts wrap long lines
+    assert "'xx' is not a language code the catalog knows" in err
+    assert "name the language to translate into" in err.lower()  # Enter: a source needs a target
+    assert "translating en into en needs no model" in err
+    assert doc["scope"]["directions"] == ["en-ja"]
+    doc, err = interview_json(
+        run, script(cat, {"tasks": "ner", "labels": ["PER,,ORG", "PER,per", "PER,ORG"]}, ["n"])
+    )
+    err = " ".join(err.split())
+    assert "has an empty item" in err and "'per' is given twice" in err
+    assert doc["scope"]["labels"] == ["PER", "ORG"]
+
+
+def test_saved_answers_replay_through_advise_scope(run, cat, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    answers = {"tasks": "ner", "labels": "drug,dosage", "prefer": "quality"}
+    doc, _ = interview_json(run, script(cat, answers, ["y", "scope.yaml"]))
+    saved = yaml.safe_load((tmp_path / "scope.yaml").read_text())
+    assert saved["labels"] == ["drug", "dosage"] and saved["prefer"] == "quality"
+    code, out, _ = run("advise", "--scope", "scope.yaml", "--json")
+    assert code == 0
+    _same_advice(doc, json.loads(out))
