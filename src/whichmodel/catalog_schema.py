@@ -16,6 +16,10 @@ FAMILIES: tuple[str, ...] = ("encoder-only", "decoder-only", "encoder-decoder")
 Family = Literal["encoder-only", "decoder-only", "encoder-decoder"]
 Fit = Literal["good", "possible", "poor"]
 Variant = Literal["base", "instruct", "task"]
+# The library that loads and runs a model (recipes write code for it): transformers unless a model or its task
+# says otherwise (GLiNER checkpoints need the gliner package; embedders and cross-encoders are used through
+# sentence-transformers).
+Library = Literal["transformers", "sentence-transformers", "gliner"]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", max_length=120)]
 HubId = Annotated[
@@ -128,6 +132,11 @@ class Task(Strict):
         "model closes most of the gap.",
     )
     families: dict[Family, FamilyFit]
+    library: Library | None = Field(
+        default=None,
+        description="The library this task's models are used through when it is not transformers "
+        "(sentence-similarity: sentence-transformers); a model's own `library` wins.",
+    )
     benchmarks: list[TaskBenchmark] = Field(
         default_factory=list, description="Published benchmarks that measure the task, most telling first."
     )
@@ -336,6 +345,11 @@ class Model(Strict):
     specialised_for: list[Id] = Field(
         default_factory=list,
         description="Task ids it was trained or tuned mainly for (a code model: code-generation); empty: a generalist.",
+    )
+    library: Library | None = Field(
+        default=None,
+        description="The library that loads it when plain transformers cannot (GLiNER: gliner); null: its "
+        "task's library, else transformers.",
     )
     tokenizer_scripts: list[Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]{3}$")]] | None = Field(
         default=None,
