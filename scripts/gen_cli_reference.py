@@ -54,14 +54,6 @@ Conventions that hold for every command:
 """
 
 
-def _click():  # -> the click package Typer uses
-    try:  # Typer >= 0.29 vendors click as typer._click
-        import typer._click as click
-    except ImportError:  # pragma: no cover - older Typer
-        import click  # type: ignore[no-redef]
-    return click
-
-
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 

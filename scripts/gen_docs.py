@@ -55,7 +55,7 @@ def constants_table() -> str:
         (rules, "CPT_MIN_TOKENS"), (rules, "CPT_STRONG_TOKENS"), (rules, "CHUNK_VETO_FACTOR"), (rules, "MANY_LANGUAGES"),
         (rules, "SPECIALIST_BONUS"), (rules, "OFF_SPECIALITY_PENALTY"), (rules, "DOMAIN_MATCH_BONUS"),
         (rules, "DOMAIN_MISMATCH_PENALTY"), (rules, "MULTI_HIGH_RESOURCE_PENALTY"), (rules, "MULTI_LOW_RESOURCE_PENALTY"),
-        (rules, "NO_CODE_PENALTY"), (rules, "ZERO_SHOT_PENALTY"), (rules, "PROMPTED_DISCRIMINATIVE_PENALTY"),
+        (rules, "NO_CODE_PENALTY"), (rules, "REASONING_OFF_TASK_PENALTY"), (rules, "CONTEXT_SHORTFALL_PENALTY"), (rules, "ZERO_SHOT_PENALTY"), (rules, "PROMPTED_DISCRIMINATIVE_PENALTY"),
         (rules, "FINETUNE_GAIN_PER_DECADE"), (rules, "FINETUNE_GAIN_FLOOR"), (rules, "FINETUNE_GAIN_CAP"),
         (rules, "READY_GAIN"), (rules, "SETFIT_GAIN"), (rules, "CPT_GAIN_MAX"), (rules, "TIGHT_SERVING_COST_FACTOR"),
         (rules, "POPULAR_DOWNLOADS"), (rules, "KNOWN_DOWNLOADS"), (quality, "MIN_FIT_MODELS"), (quality, "RIDGE"),

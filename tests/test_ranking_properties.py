@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,3 +81,138 @@ def test_no_model_is_offered_for_a_language_its_tokenizer_cannot_encode(task, la
         m = catalog().models.get(r.model)
         if m is not None and m.tokenizer_scripts is not None:
             assert script in m.tokenizer_scripts, (r.model, m.tokenizer_scripts, lang)
+
+
+# --- specialists, serving memory, siblings (issue 12) -------------------------------------------------------
+
+GENERATIVE = ["chat", "text-generation", "code-generation", "summarization", "translation"]
+ANY_TASK = [
+    *GENERATIVE,
+    "sentiment",
+    "ner",
+    "question-answering",
+    "text-classification",
+    "feature-extraction",
+    "sentence-similarity",
+    "zero-shot-classification",
+    "text-ranking",
+    "fill-mask",
+    "table-question-answering",
+]
+SERVES = ["a100-80gb", "rtx-4090", "t4", "cpu", "edge"]
+
+
+def _outside_speciality(m, task_ids: set[str], domain: str | None) -> str | None:
+    """Why a table, code or domain specialist is outside its speciality for a scope (None: inside)."""
+    code_scope = "code-generation" in task_ids or domain == "code"
+    for spec in ("code-generation", "table-question-answering"):
+        if (
+            spec in m.specialised_for
+            and spec not in task_ids
+            and not (spec == "code-generation" and code_scope)
+        ):
+            return f"a {spec} specialist"
+    for d in m.domains:
+        if d == "code" and not code_scope:
+            return "a code model without code in the scope"
+        if d != "code" and d != domain:
+            return f"a {d} model without --domain {d}"
+    return None
+
+
+@SETTINGS
+@given(
+    task=st.sampled_from(ANY_TASK),
+    serve=st.sampled_from(SERVES),
+    domain=st.sampled_from([None, "biomedical", "legal", "finance", "code", "social-media"]),
+    examples=st.sampled_from([0, 200, 5000]),
+)
+def test_a_table_code_or_domain_specialist_is_never_first_outside_its_speciality(
+    task, serve, domain, examples
+):
+    advice = whichmodel.advise(
+        task=task, serve=serve, domain=domain, examples=examples, gpu_hours=20 if examples else 0, top=1
+    )
+    if not advice.recommendations:
+        return
+    first = advice.recommendations[0]
+    m = catalog().models.get(first.model)
+    if m is None:  # a model to pre-train from scratch
+        return
+    why = _outside_speciality(m, set(advice.scope.tasks), domain)
+    assert why is None, (task, serve, domain, examples, first.model, why)
+
+
+MEMORY_ORDER = ["a100-80gb", "rtx-4090", "t4", "cpu"]  # most serving memory first
+
+
+@SETTINGS
+@given(
+    task=st.sampled_from(ANY_TASK),
+    domain=st.sampled_from([None, "biomedical", "legal"]),
+    examples=st.sampled_from([0, 2000]),
+)
+def test_more_serving_memory_never_gives_a_lower_quality_first_pick(task, domain, examples):
+    """Quality is the #1's `quality.value` (expected task quality, with the quantisation its serving needs)."""
+    seen = []
+    for serve in MEMORY_ORDER:
+        advice = whichmodel.advise(
+            task=task,
+            serve=serve,
+            domain=domain,
+            examples=examples,
+            gpu_hours=20 if examples else 0,
+            top=1,
+        )
+        recs = advice.recommendations
+        if recs and recs[0].quality is not None:
+            seen.append((serve, recs[0].model, recs[0].quality.value))
+    for (big, m1, q1), (small, m2, q2) in itertools.pairwise(seen):
+        assert q1 >= q2, (task, domain, examples, f"{big}: {m1} {q1} < {small}: {m2} {q2}")
+
+
+def _sibling_pairs() -> list[tuple[str, str]]:
+    """(smaller, larger) pairs of one release (same `release` key) that share a generative task."""
+    from whichmodel.quality import release_key
+
+    groups: dict[str, list] = {}
+    for m in catalog().models.values():
+        if set(m.tasks) & set(GENERATIVE):
+            groups.setdefault(release_key(m), []).append(m)
+    pairs = []
+    for members in groups.values():
+        members.sort(key=lambda m: (m.params_b, m.id))
+        for a, b in itertools.pairwise(members):
+            if b.params_b > a.params_b:
+                pairs.append((a.id, b.id))
+    return sorted(pairs)
+
+
+def test_the_catalog_has_sibling_releases():
+    pairs = _sibling_pairs()
+    assert len(pairs) >= 10, pairs
+    assert ("qwen2.5-7b-instruct", "qwen2.5-14b-instruct") in pairs
+
+
+@SETTINGS
+@given(
+    pair=st.sampled_from(_sibling_pairs()),
+    task=st.sampled_from(GENERATIVE),
+    serve=st.sampled_from(SERVES),
+    prefer=st.sampled_from(["balanced", "quality"]),
+)
+def test_of_two_siblings_that_both_fit_the_larger_ranks_higher(pair, task, serve, prefer):
+    from whichmodel.engine import advise as engine_advise
+    from whichmodel.scope import ScopeInput, normalize
+
+    small, large = (catalog().models[x] for x in pair)
+    if task not in small.tasks or task not in large.tasks:
+        return
+    scope = normalize(
+        ScopeInput.model_validate({"tasks": [task], "serve": serve, "prefer": prefer, "top": 2}), catalog()
+    )
+    recs = engine_advise(scope, catalog(), models=[small, large], explore=False).recommendations
+    ranked = [r.model for r in recs]
+    if len(ranked) < 2:  # one of them does not fit (or is not offered): nothing to compare
+        return
+    assert ranked[0] == large.id, (task, serve, prefer, ranked, [r.score for r in recs])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from whichmodel.scope import Scope
+from whichmodel.vocab import Family
 
 SCHEMA_VERSION = "1.0"
 
@@ -17,6 +19,55 @@ class Doc(BaseModel):
     validators: `advise` starts faster. Validation and the JSON Schema use the full models."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    @classmethod
+    def model_construct(cls, _fields_set: set[str] | None = None, **values: Any) -> Self:  # type: ignore[override]
+        """Pydantic's ``model_construct`` for these plain documents (no alias, no private attribute, no
+        post-init) in one pass over a per-class plan: the engine builds thousands of them per run. It makes the
+        same instance as pydantic's: fields in declaration order, defaults filled, unknown keys ignored, the
+        keys given as the fields set."""
+        names, known, static, factories = _PLANS.get(cls) or _plan(cls)
+        data: dict[str, Any] = {}
+        for name in names:
+            if name in values:
+                data[name] = values[name]
+            elif name in static:
+                data[name] = static[name]
+            elif name in factories:
+                data[name] = factories[name]()
+        obj = cls.__new__(cls)
+        _setattr(obj, "__dict__", data)
+        _setattr(
+            obj,
+            "__pydantic_fields_set__",
+            set(_fields_set if _fields_set is not None else values.keys() & known),
+        )
+        _setattr(obj, "__pydantic_extra__", None)
+        _setattr(obj, "__pydantic_private__", None)
+        return obj
+
+
+_setattr = object.__setattr__
+Plan = tuple[tuple[str, ...], frozenset[str], dict[str, Any], dict[str, Callable[[], Any]]]
+_PLANS: dict[type, Plan] = {}
+
+
+def _plan(cls: type[BaseModel]) -> Plan:
+    """(field names in declaration order, the same as a set, immutable defaults, default factories) of
+    ``cls``, built once per class."""
+    assert not cls.__private_attributes__ and not cls.__pydantic_post_init__, cls
+    static: dict[str, Any] = {}
+    factories: dict[str, Callable[[], Any]] = {}
+    for name, info in cls.__pydantic_fields__.items():
+        assert info.alias is None and info.validation_alias is None, (cls, name)
+        if info.default_factory is not None:
+            factories[name] = info.default_factory  # type: ignore[assignment]
+        elif not info.is_required():
+            assert isinstance(info.default, str | int | float | bool | type(None)), (cls, name)
+            static[name] = info.default
+    names = tuple(cls.__pydantic_fields__)
+    plan = _PLANS[cls] = (names, frozenset(names), static, factories)
+    return plan
 
 
 class Reason(Doc):
@@ -85,10 +136,10 @@ class Recommendation(Doc):
     rank: int
     model: str = Field(description="Catalog id (for pretrain: a description of the model to train).")
     hub_id: str | None = Field(description="Hugging Face id; null for a model trained from scratch.")
-    family: str
+    family: str  # one of whichmodel.vocab.FAMILIES (the engine passes a plain str)
     objective: str
     params_b: float
-    strategy: str
+    strategy: str  # one of whichmodel.vocab.STRATEGIES (the engine's Candidate.strategy is a plain str)
     score: float = Field(description="0-100: the components weighted as --prefer says.")
     components: dict[str, float] = Field(
         default_factory=dict, description="quality, fit and cost, each 0-100 (see docs/scoring.md)."
@@ -115,13 +166,13 @@ class Rejected(Doc):
 
 
 class FamilyRank(Doc):
-    family: str
+    family: Family
     score: float
     reasons: list[str]
 
 
 class ArchitectureVerdict(Doc):
-    recommended: str | None
+    recommended: str | None  # one of whichmodel.vocab.FAMILIES
     ranking: list[FamilyRank]
 
 

@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-FAMILIES: tuple[str, ...] = ("encoder-only", "decoder-only", "encoder-decoder")
+from whichmodel.vocab import FAMILIES as FAMILIES  # re-exported: the vocabularies live in whichmodel.vocab
+from whichmodel.vocab import Component, Family, Prefer
 
-Family = Literal["encoder-only", "decoder-only", "encoder-decoder"]
 Fit = Literal["good", "possible", "poor"]
 Variant = Literal["base", "instruct", "task"]
 # The library that loads and runs a model (recipes write code for it): transformers unless a model or its task
@@ -351,6 +351,16 @@ class Model(Strict):
         description="The library that loads it when plain transformers cannot (GLiNER: gliner); null: its "
         "task's library, else transformers.",
     )
+    release: Id | None = Field(
+        default=None,
+        description="Sibling key: models of one release (sizes of one family, one variant, one year) share it;"
+        " null: derived from the hub id without its size (whichmodel.quality.release_key).",
+    )
+    reasoning_only: bool = Field(
+        default=False,
+        description="Thinks before every answer (a reasoning distill or thinking-only checkpoint): its card"
+        " recommends it for math, code and reasoning rather than everyday chat.",
+    )
     tokenizer_scripts: list[Annotated[str, StringConstraints(pattern=r"^[A-Z][a-z]{3}$")]] | None = Field(
         default=None,
         description="ISO 15924 scripts its tokenizer can encode when limited (T5: Latn); null: no known limit.",
@@ -367,8 +377,8 @@ class Weights(Strict):
 
     rules: dict[Id, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]]
     prefer: dict[
-        Literal["quality", "balanced", "cost"],
-        dict[Literal["quality", "fit", "cost"], Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]],
+        Prefer,
+        dict[Component, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]],
     ] = Field(default_factory=dict)
     sources: Sources = Field(default_factory=lambda: ["whichmodel design"])
 

@@ -47,13 +47,13 @@ from whichmodel.rules import (
 from whichmodel.scope import Scope
 
 SERVE_DTYPES = ("bf16", "int8", "int4")
+TARGET_DTYPES = ("int4",)  # cpu/edge: 1B+ models at 4 bits (catalog/accelerators.yaml serving descriptions)
 TRAIN_TOKENS_PER_BATCH = est.TRAIN_TOKENS_PER_MICRO_BATCH  # 8 x 512 (estimator defaults), fewer when long
 GENERATED_TOKENS = 512  # room for the output of a generative task when sizing the KV cache
 MIN_PRETRAIN_PARAMS = 0.1e9  # BERT-base scale: below this a from-scratch model is a toy
 CHINCHILLA_TOKENS_PER_PARAM = 20
 BIG_CORPUS_TOKENS = 1e10  # BloombergGPT's 363B and BioMedLM's 50B-token corpora are far above this
 PUBLIC_TEXT_LANGS = {"en", "code"}  # languages with public pre-training corpora far larger than any budget
-STRATEGY_ORDER = ("as-is", "full-finetune", "lora", "qlora", "continued-pretraining", "pretrain")
 ENGINE_ASSUMPTIONS = (
     f"Fine-tuning data: labelled examples x {est.FINETUNE_EPOCHS:g} epochs x tokens per example "
     "(the longest input, capped at the model's window).",
@@ -99,7 +99,9 @@ def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
     on_gpu = ctx.serve_acc is not None
     overhead = est.FRAMEWORK_OVERHEAD_GB if on_gpu else 0.0  # no CUDA context on a CPU or a phone
     last: float | None = None
-    for dtype in SERVE_DTYPES:
+    # on cpu and edge a billion-parameter model runs 4-bit (llama.cpp); the targets' max_params_b is defined at 4-bit
+    dtypes = TARGET_DTYPES if ctx.serve_target is not None and m.params_b >= SMALL_MODEL_B else SERVE_DTYPES
+    for dtype in dtypes:
         mem = est.inference_memory(
             params=m.params_b * 1e9,
             dtype=dtype,
@@ -388,7 +390,9 @@ def advise(
     if pretrain_rec is not None:
         # ranked by its score like any other candidate
         top = sorted([pretrain_rec, *top], key=lambda r: (-r.score, -_quality_of(r)))[: scope.top]
-    recs = [r.model_copy(update={"rank": i + 1}) for i, r in enumerate(top)]
+    recs = [
+        r.model_copy(update={"rank": i + 1, "reasons": _standing(ctx, r, viable)}) for i, r in enumerate(top)
+    ]
     # the constants behind the estimates shown (not every model evaluated), each once
     assumptions = list(
         dict.fromkeys(
@@ -514,6 +518,45 @@ def _what_if(
     return out
 
 
+def _standing(
+    ctx: Context, rec: Recommendation, viable: list[tuple[float, Recommendation, Model]]
+) -> list[Reason]:
+    """The quality reason, made specific to the model: where its expected quality stands among every candidate that
+    fits the scope (the strongest that fits the serving target, or how far below the strongest and what it gains)."""
+    if rec.quality is None or not viable:
+        return rec.reasons
+    best = max(viable, key=lambda v: (_quality_of(v[1]), v[0]))[1]
+    gap = _quality_of(best) - rec.quality.value
+    kind = next((t.id for t in ctx.tasks if is_specialist_of(ctx, rec.model, t.id)), None)
+    what = f"{kind} specialist" if kind else "candidate"
+    where = f"{ctx.scope.serve} ({ctx.serve_memory_gb:.3g} GB)"
+    if gap <= 0:
+        text = f"the highest expected quality of the {len(viable)} candidates that fit {where}"
+        if rec.estimates.serve_dtype:
+            text += f", served in {rec.estimates.serve_dtype}"
+        if kind:
+            text += f"; a {what}"
+    else:
+        gains = [
+            name
+            for name in ("cost", "fit")
+            if rec.components.get(name, 0.0) > best.components.get(name, 0.0) + 0.5
+        ]
+        why = f", but ahead on {' and '.join(gains)}" if gains else ""
+        text = (
+            f"{gap:.3g} points below {best.model}, the strongest of the {len(viable)} that fit {where}{why}"
+        )
+    return [
+        r.model_copy(update={"detail": f"{r.detail}; {text}"}) if r.rule == "quality" else r
+        for r in rec.reasons
+    ]
+
+
+def is_specialist_of(ctx: Context, model_id: str, task_id: str) -> bool:
+    m = ctx.catalog.models.get(model_id)
+    return m is not None and task_id in m.specialised_for
+
+
 def _quality_of(rec: Recommendation) -> float:
     return rec.quality.value if rec.quality is not None else 0.0
 
@@ -555,7 +598,7 @@ def _architecture(
         reasons: list[str] = []
         fits = []
         for t in ctx.tasks:
-            ff = t.families.get(fam)  # type: ignore[call-overload]
+            ff = t.families.get(fam)
             fits.append(FIT_POINTS.get(ff.fit, 0.0) if ff else 0.0)
             if ff:
                 reasons.append(f"{t.id}: {ff.fit}. {ff.reason}")

@@ -14,20 +14,14 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from whichmodel import units
+from whichmodel.vocab import FAMILIES, STRATEGIES  # re-exported: the vocabularies live in whichmodel.vocab
+
 if TYPE_CHECKING:
     from whichmodel.catalog_schema import Accelerator, Model, ServingTarget
 
 # --- vocabularies ----------------------------------------------------------------------------------
 
-STRATEGIES: tuple[str, ...] = (
-    "inference",
-    "as-is",
-    "full-finetune",
-    "lora",
-    "qlora",
-    "continued-pretraining",
-    "pretrain",
-)
 NO_TRAINING: tuple[str, ...] = ("inference", "as-is")  # "as-is" is inference: no training at all
 FULL_TRAINING: tuple[str, ...] = (
     "full-finetune",
@@ -35,7 +29,6 @@ FULL_TRAINING: tuple[str, ...] = (
     "pretrain",
 )  # every weight trains: 6ND
 ADAPTERS: tuple[str, ...] = ("lora", "qlora")
-FAMILIES: tuple[str, ...] = ("encoder-only", "decoder-only", "encoder-decoder")
 # Training stacks: plain Hugging Face Trainer defaults, or a packed, compiled stack with fused kernels
 # (Unsloth, Liger, axolotl with packing).
 STACKS: tuple[str, ...] = ("trainer", "optimized")
@@ -1139,11 +1132,7 @@ def _check_dtype(strategy: str, dtype: str) -> None:
         )
 
 
-def _fmt(n: float) -> str:
-    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(n) >= factor:
-            return f"{n / factor:.3g}{suffix}"
-    return f"{n:.3g}"
+_fmt = units.count  # the one formatter per figure: whichmodel.units
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from whichmodel.paths import MAX_DOCUMENT_BYTES, FileTooLarge, NotRegularFile, cache_dir, read_bounded
+from whichmodel.vocab import STALE_DAYS  # re-exported: a snapshot older than this is stale
 
 FORMAT = "whichmodel-hub-snapshot"
 VERSION = 1
 FILENAME = "hub-snapshot.json"
-STALE_DAYS = 30.0
-"""A snapshot (or record) older than this many days is stale: the advice notes it."""
 MAX_COUNT = 10**15
 """The largest count (downloads, likes, parameters) taken from the Hub or a snapshot: a quadrillion, the
 catalog's own limit for parameters (``MAX_PARAMS_B`` = 1e6 billion). Past it a value is not believable;

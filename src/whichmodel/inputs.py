@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from whichmodel import vocab
 from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.catalog_schema import Accelerator, Model
 from whichmodel.errors import UsageError, unknown_name
@@ -185,7 +186,7 @@ def resolve_accelerator(cat: Catalog, name: str) -> Accelerator:
 
 # --- one job (`estimate`) ---------------------------------------------------------------------------------
 
-DEFAULT_GPU = "a100-80gb"
+DEFAULT_GPU = vocab.DEFAULT_GPU
 
 
 def _defaults() -> Any:

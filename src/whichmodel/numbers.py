@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+from whichmodel import units
+
 _SUFFIX = {"": 1.0, "k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 # a leading minus is read, so that a negative count is reported as out of range, not as "not a number"
 _NUMBER = re.compile(r"^\s*(-?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmbgt]?)\s*$", re.IGNORECASE)
@@ -37,11 +39,4 @@ def parse_count(text: str | int | float, *, allow_zero: bool = True) -> int:
     return round(value)
 
 
-def human(n: float | None, unit: str = "") -> str:
-    """Render 7.0e9 as '7B', 1.4e12 as '1.4T', 50_000 as '50k'."""
-    if n is None:
-        return "?"
-    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(n) >= factor:
-            return f"{n / factor:.3g}{suffix}{unit}"
-    return f"{n:.3g}{unit}"
+human = units.count  # numbers out live in whichmodel.units (7.0e9 -> '7B')

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.numbers import parse_number
 from whichmodel.scope import DEFAULTS, ScopeInput, default_languages
+from whichmodel.vocab import LICENSE_NEEDS
 
 
 class Invalid(ValueError):
@@ -438,7 +439,7 @@ def _serve_default(ctx: Context) -> str:
 
 # -- licence ----------------------------------------------------------------------------------------------
 
-LICENSES = ("any", "open", "commercial")
+LICENSES = LICENSE_NEEDS  # whichmodel.vocab, in the order the interview numbers them
 
 
 def parse_license(text: str, ctx: Context) -> str:

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from whichmodel.vocab import COMPONENTS, Component
+from whichmodel.vocab import PREFER as PREFERENCES
+
 Kind = Literal["constraint", "preference"]
-Component = Literal["quality", "fit", "cost"]
-COMPONENTS: tuple[Component, ...] = ("quality", "fit", "cost")
-PREFERENCES = ("quality", "balanced", "cost")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from whichmodel import quality as q
+from whichmodel import units
 from whichmodel.catalog import Catalog
 from whichmodel.catalog_schema import Accelerator, License, Model, ServingTarget, Task
 from whichmodel.rule_specs import SPEC_BY_ID
@@ -38,7 +39,6 @@ LONG_INPUT = 512  # the classic BERT/T5 window; an undocumented window is a risk
 EDGE_FLOOR_B = 0.02  # ~20M parameters (MiniLM-L6): the smallest useful transformers, full serving points
 POPULAR_DOWNLOADS = 1_000_000
 KNOWN_DOWNLOADS = 10_000
-STALE_DAYS = 30
 PARAMS_TOLERANCE = 0.2  # a safetensors count more than 20% off the catalog's is worth a warning
 # Quality adjustments, in points of the task's 0-100 quality scale (assumptions, documented in docs/scoring.md):
 SPECIALIST_BONUS = 12.0  # a specialist for the task without a figure on it, over a generalist of its size
@@ -48,6 +48,16 @@ DOMAIN_MISMATCH_PENALTY = 15.0  # specialised in another domain (a code model fo
 NAMED_LANGUAGE_PENALTY = 0.0
 MULTI_HIGH_RESOURCE_PENALTY = 4.0  # a multilingual model on a high-resource language its card does not list
 MULTI_LOW_RESOURCE_PENALTY = 12.0  # ... on a low-resource one (Joshi et al. 2020: quality tracks resources)
+CONTEXT_SHORTFALL_PENALTY = (
+    10.0  # a generative model fed chunks of an input longer than its window loses what
+)
+# lies outside it (Liu et al. 2023 'Lost in the Middle', arXiv:2307.03172, on position; the size is an assumption)
+REASONING_OFF_TASK_PENALTY = (
+    10.0  # a thinking-only model for everyday chat, summaries or translation: R1 trails
+)
+# DeepSeek-V3 on multi-turn, role-play and JSON output (arXiv:2501.12948, Limitations); its measured lead comes
+# from thinking-mode math and reasoning benchmarks (the size of the penalty is an assumption)
+REASONING_OFF_TASKS = frozenset(["chat", "summarization", "translation", "text2text-generation"])
 NO_CODE_PENALTY = 15.0  # 'code' needed, and the model was not trained on code
 QUANT_PENALTY = {
     "bf16": 0.0,
@@ -244,12 +254,8 @@ class Candidate:
     serve_usd_per_million: float | None = None  # the estimator's serving $ per million tokens, when known
 
 
-def _fmt_b(params_b: float) -> str:
-    return f"{params_b:.3g}B" if params_b >= 1 else f"{params_b * 1000:.3g}M"
-
-
-def _hours(h: float) -> str:
-    return f"{h:,.0f}" if h >= 10 else f"{h:.2g}"
+_fmt_b = units.params  # the one formatter per figure: whichmodel.units
+_hours = units.hours
 
 
 # --- shared predicates -----------------------------------------------------------------------------
@@ -496,20 +502,28 @@ def _language_adjustment(ctx: Context, m: Model) -> tuple[float, list[str]]:
     return total, notes
 
 
-def _domain_adjustment(ctx: Context, m: Model) -> tuple[float, list[str]]:
+def _foreign_domains(ctx: Context, m: Model) -> list[str]:
+    """The domains the model specialises in that the scope does not ask for (its domain, or code). A fixed-label
+    checkpoint whose labels cover the user's --labels (toxic-bert for toxic/insult/threat) is the specialist the
+    user asked for: its domain is theirs."""
+    if ctx.scope.labels and m.labels and not m.open_labels and label_evidence(ctx, m)[0]:
+        return []
     want = ctx.scope.domain
     implied = {"code"} if ("code" in ctx.scope.languages or any("code" in t for t in ctx.task_ids)) else set()
     if want:
         implied.add(want)
-    other = [d for d in m.domains if d not in implied]
+    return [d for d in m.domains if d not in implied]
+
+
+def _domain_adjustment(ctx: Context, m: Model) -> tuple[float, list[str]]:
+    want = ctx.scope.domain
+    other = _foreign_domains(ctx, m)
     if want and want in m.domains:
         return DOMAIN_MATCH_BONUS, [f"+{DOMAIN_MATCH_BONUS:g} trained on {want} text"]
     if other:
         return -DOMAIN_MISMATCH_PENALTY, [
             f"-{DOMAIN_MISMATCH_PENALTY:g} specialised in {', '.join(other)} text"
         ]
-    if "code" in implied and "code" in m.domains:
-        return 0.0, []
     return 0.0, []
 
 
@@ -529,7 +543,10 @@ def expected_quality(ctx: Context, c: Candidate) -> tuple[float, dict[str, Any],
             # a task checkpoint's head start counts as it is, or on a generative task (fine-tuning a label task
             # retrains the head, so an NLI or sentiment checkpoint starts no nearer to your labels)
             head_start = c.strategy == "as-is" or table.task.generative or bool(m.specialised_for)
-            if q.is_specialist(m, tid) and not c.synthetic and head_start:
+            # a specialist for the task in another domain (tweets, reviews) is not the specialist the user
+            # needs: it takes the domain penalty below, not this bonus
+            foreign = _foreign_domains(ctx, m)
+            if q.is_specialist(m, tid) and not c.synthetic and head_start and not foreign:
                 v += SPECIALIST_BONUS
                 notes.append(f"+{SPECIALIST_BONUS:g} specialist for {tid}")
             elif spec and tid not in spec:
@@ -548,6 +565,13 @@ def expected_quality(ctx: Context, c: Candidate) -> tuple[float, dict[str, Any],
         if prompted and not table.task.generative:
             v -= PROMPTED_DISCRIMINATIVE_PENALTY
             notes.append(f"-{PROMPTED_DISCRIMINATIVE_PENALTY:g} prompted into {tid}")
+        reach = max(m.context_tokens or 0, m.context_tokens_extended or 0)
+        if table.task.generative and reach and ctx.scope.input_tokens > reach:
+            v -= CONTEXT_SHORTFALL_PENALTY
+            notes.append(f"-{CONTEXT_SHORTFALL_PENALTY:g} inputs longer than its {reach:,}-token window")
+        if m.reasoning_only and tid in REASONING_OFF_TASKS:
+            v -= REASONING_OFF_TASK_PENALTY
+            notes.append(f"-{REASONING_OFF_TASK_PENALTY:g} a thinking-only reasoning model used for {tid}")
         values.append(v)
     v = sum(values) / len(values)
     adj, why = _language_adjustment(ctx, m)

@@ -8,16 +8,13 @@ catalog, applies defaults and lists every default it applied in ``assumed``.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.numbers import parse_number
-
-LicenseNeed = Literal["any", "open", "commercial"]
-Prefer = Literal["quality", "balanced", "cost"]
-PREFER = ("quality", "balanced", "cost")
+from whichmodel.vocab import DEFAULT_GPU, LICENSE_NEEDS, PREFER, LicenseNeed, Prefer
 
 DEFAULTS: dict[str, Any] = {
     "languages": ["en"],
@@ -25,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "domain_tokens": 0,
     "input_tokens": 512,
     "gpu_hours": 0.0,
-    "gpu": "a100-80gb",
+    "gpu": DEFAULT_GPU,
     "gpus": 1,
     "license": "any",
     "top": 5,
@@ -96,9 +93,10 @@ def _count(value: Any, field: str, *, positive: bool = False, whole: bool = True
 
 
 class ScopeInput(BaseModel):
-    """A scope file: a mapping of these fields (all optional; flags override them)."""
+    """A scope file: a mapping of these fields (all optional; flags override them). Its validators are built
+    on first use (a scope file, the interview): flags go through :meth:`from_flags`, which needs none."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     tasks: list[Annotated[str, Field(min_length=1, max_length=80)]] | None = Field(
         default=None, description="Task ids or aliases (see `whichmodel tasks`)."
@@ -246,7 +244,6 @@ def _prefer(v: Any) -> Any:
     return v
 
 
-LICENSE_NEEDS = ("any", "open", "commercial")
 # One parser per field: used by scope files (through pydantic, which then checks the types) and by flags.
 PARSERS: dict[str, Any] = {
     "tasks": _items("tasks", 80),
@@ -434,7 +431,10 @@ def _directions(
 def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
     """Resolve names against the catalog and fill defaults; every default lands in ``assumed``."""
     assumed: list[Assumed] = []
-    values: dict[str, Any] = raw.model_dump()
+    # what raw.model_dump() gives (every field, lists copied), without building the serializer
+    values: dict[str, Any] = {
+        name: list(v) if isinstance(v := getattr(raw, name), list) else v for name in type(raw).model_fields
+    }
 
     if not raw.tasks:
         raise ScopeProblem("tasks", "no task given (use --task, e.g. --task summarization)")

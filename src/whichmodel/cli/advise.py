@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from whichmodel.cli import errors, output
+from whichmodel.cli import errors, formats, output
 from whichmodel.cli.common import CatalogOpt, ExplainOpt, FormatOpt, load
 from whichmodel.cli.scopeargs import (
     DailyTokensOpt,
@@ -31,19 +31,9 @@ from whichmodel.cli.scopeargs import (
     flags_dict,
 )
 
-FORMATS = ("table", "json", "markdown", "html")
-
 
 def register(app: typer.Typer) -> None:
     app.command("advise")(advise)
-
-
-def output_format(json_: bool, fmt: str | None) -> str:
-    if fmt is not None and fmt.lower() not in FORMATS:
-        raise errors.usage(f"--format: unknown format {fmt!r}", "Use table, json, markdown or html")
-    if json_ and fmt is not None and fmt.lower() != "json":
-        raise errors.usage("--json and --format disagree", "Use one of them")
-    return "json" if json_ else (fmt or "table").lower()
 
 
 def advise(
@@ -79,7 +69,7 @@ def advise(
     ] = False,
 ) -> None:
     """Recommend an architecture, a strategy and models for an application and a budget."""
-    kind = output_format(json_, fmt)
+    kind = formats.choose("advice", json_, fmt)
     cat = load(catalog)
     flags = flags_dict(
         task,
@@ -103,7 +93,7 @@ def advise(
     the_scope = build_scope(cat, scope, flags)
     extra = discover_models(the_scope, cat) if discover else []
     advice = run_advice(the_scope, cat, extra=extra)
-    show(advice, kind, explain, cat, extra)
+    formats.render("advice", kind, advice, formats.Options(explain, cat, extra))
 
 
 DISCOVER_LIMIT = 20
@@ -166,24 +156,3 @@ def run_advice(the_scope, cat, extra=()):  # -> Advice
     from whichmodel.engine import advise as engine_advise
 
     return engine_advise(the_scope, cat, snapshot=load_snapshot(), now=datetime.now(UTC), extra=extra)
-
-
-def show(advice, kind: str, explain: bool, cat=None, extra=()) -> None:
-    if kind == "json":
-        output.emit_json(advice.to_json())
-    elif kind == "markdown":
-        from whichmodel.cli.render_advice import markdown
-
-        print(markdown(advice), end="")
-    elif kind == "html":  # a self-contained report with the quality-against-cost chart (cli/render_html.py)
-        from whichmodel.cli.render_html import report
-
-        print(report(advice, cat if cat is not None else load(), extra), end="")
-    else:
-        from whichmodel.cli.render_advice import render
-
-        render(advice, explain=explain)
-        if explain:  # what would change the answer, and quality against cost (cli/chart.py)
-            from whichmodel.cli.chart import explain_extras
-
-            explain_extras(advice, cat if cat is not None else load(), extra)

@@ -10,6 +10,7 @@ import typer
 from whichmodel.catalog import CatalogError, load_catalog
 from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_model, resolve_task
+from whichmodel.vocab import FAMILY_SHORT
 
 app = typer.Typer(help="Browse and validate the model catalog.", no_args_is_help=True)
 
@@ -55,9 +56,6 @@ def list_models(
         output.emit_json([entry_json(m) for m in models])
         return
     _render_list(models)
-
-
-FAMILY_SHORT = {"encoder-only": "enc", "decoder-only": "dec", "encoder-decoder": "enc-dec"}
 
 
 def _render_list(models: list) -> None:

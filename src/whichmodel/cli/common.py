@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from whichmodel import inputs
-from whichmodel.catalog import Catalog, UnknownName
-from whichmodel.cli import complete, errors
+from whichmodel.catalog import Catalog
+from whichmodel.cli import complete
 
 CatalogOpt = Annotated[
     list[Path] | None,
@@ -45,10 +45,7 @@ resolve_accelerator = inputs.resolve_accelerator
 
 
 def resolve_task(cat: Catalog, name: str):  # -> Task
-    try:
-        return cat.task(name)
-    except UnknownName as exc:
-        raise errors.unknown_name("task", name, exc.matches, "whichmodel tasks") from None
+    return cat.task(name)  # an unknown name: UnknownName, reported by cli/errors.py with the closest names
 
 
 count = inputs.count

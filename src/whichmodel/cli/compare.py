@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from whichmodel.cli import complete, errors, output
+from whichmodel.cli import complete, errors, formats
 from whichmodel.cli.common import CatalogOpt, load, resolve_model
 from whichmodel.cli.scopeargs import (
     DailyTokensOpt,
@@ -120,98 +120,5 @@ def compare(
                 "rejected": rejected[m.id].model_dump(mode="json") if m.id in rejected else None,
             }
         )
-    if json_:
-        output.emit_json({"scope": advice.scope.model_dump(mode="json"), "models": rows})
-        return
-    from rich import box
-    from rich.table import Table
-
-    lines: list[tuple[str, list[str]]] = []
-
-    def row(label: str, fn) -> None:
-        lines.append((label, [str(fn(m)) for m in picked]))
-
-    def rec_of(m):
-        return by_id.get(m.id)
-
-    row("family", lambda m: m.family)
-    row("params", lambda m: output.fmt_params(m.params_b))
-    row("licence", lambda m: m.license)
-    row("context", lambda m: f"{m.context_tokens:,}" if m.context_tokens else "?")
-    row("verdict", lambda m: "recommended" if rec_of(m) else f"rejected ({rejected[m.id].rule})")
-    row("strategy", lambda m: rec_of(m).strategy if rec_of(m) else "-")
-    row("score", lambda m: f"{rec_of(m).score:g}" if rec_of(m) else "-")
-    row(
-        "GPU-hours",
-        lambda m: (
-            output.fmt_num(rec_of(m).estimates.train_gpu_hours, 2)
-            if rec_of(m) and rec_of(m).strategy != "as-is"
-            else "-"
-        ),
-    )
-    row(
-        "serve GB", lambda m: output.fmt_num(rec_of(m).estimates.inference_memory_gb, 2) if rec_of(m) else "-"
-    )
-    row(
-        "cost",
-        lambda m: (
-            output.fmt_usd(rec_of(m).estimates.cost_usd)
-            if rec_of(m) and rec_of(m).strategy != "as-is"
-            else "-"
-        ),
-    )
-    row(
-        "why",
-        lambda m: (
-            "\n".join(
-                f"{r.rule} {r.points:+g}" for r in sorted(rec_of(m).reasons, key=lambda r: -abs(r.points))[:4]
-            )
-            if rec_of(m)
-            else rejected[m.id].reason
-        ),
-    )
-    con = output.console()
-    for part, chunk in enumerate(_side_by_side(con.width, lines, [m.id for m in picked])):
-        table = Table(
-            title="Comparison" if part == 0 else None,
-            title_justify="left",
-            box=box.SIMPLE_HEAD,
-            pad_edge=False,
-            show_edge=False,
-        )
-        table.add_column("", style="bold", no_wrap=True)
-        for i, width in chunk:
-            table.add_column(picked[i].id, overflow="fold", width=width)
-        for label, cells in lines:
-            table.add_row(label, *[cells[i] for i, _ in chunk])
-        if part:
-            con.print()
-        con.print(table)
-    from whichmodel.cli.chart import show as show_chart  # quality against cost for the viable models
-    from whichmodel.tradeoff import build as build_chart
-
-    con.print()
-    show_chart(build_chart(advice), con, digits="the models ranked by score")
-
-
-CELL_CAP = 24  # a comparison cell wider than this wraps (at word breaks) to leave room for more models
-
-
-def _side_by_side(
-    width: int, lines: list[tuple[str, list[str]]], ids: list[str]
-) -> list[list[tuple[int, int]]]:
-    """Models in groups that fit the terminal side by side, each column as wide as its id at least (an id is
-    never split): [(model index, column width), ...] per table."""
-    label = max(len(label) for label, _ in lines)
-    room = max(width - label, 1)
-    groups: list[list[tuple[int, int]]] = [[]]
-    used = 0
-    for i, mid in enumerate(ids):
-        natural = max((len(x) for _, cells in lines for x in cells[i].splitlines()), default=1)
-        w = max(len(mid), min(natural, CELL_CAP))
-        if groups[-1] and used + w + 2 > room:
-            groups.append([])
-            used = 0
-        groups[-1].append((i, w))
-        used += w + 2
-    return groups
+    doc = formats.Comparison(advice, picked, rows)
+    formats.render("compare", formats.choose("compare", json_, None), doc, formats.Options(catalog=cat))

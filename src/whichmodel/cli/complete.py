@@ -11,33 +11,56 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from whichmodel import vocab
+
 if TYPE_CHECKING:
     from whichmodel.catalog import Catalog
 
 Pairs = list[tuple[str, str]]
 
-FORMATS = (
-    ("table", "a table for people"),
-    ("json", "JSON for scripts"),
-    ("markdown", "Markdown for documents"),
-    ("html", "a self-contained HTML report"),
+# The values come from whichmodel.vocab (one home each); the descriptions shown beside them live here.
+FORMATS = tuple(
+    (
+        f,
+        {
+            "table": "a table for people",
+            "json": "JSON for scripts",
+            "markdown": "Markdown for documents",
+            "html": "a self-contained HTML report",
+        }[f],
+    )
+    for f in vocab.OUTPUT_FORMATS
 )
-LICENSE_NEEDS = (
-    ("any", "every licence (its terms are shown)"),
-    ("open", "OSI-approved licences only"),
-    ("commercial", "commercial use, no user cap or use restriction"),
+LICENSE_NEEDS = tuple(
+    (
+        n,
+        {
+            "any": "every licence (its terms are shown)",
+            "open": "OSI-approved licences only",
+            "commercial": "commercial use, no user cap or use restriction",
+        }[n],
+    )
+    for n in vocab.LICENSE_NEEDS
 )
-FAMILIES = (
-    ("encoder-only", "BERT-like: read and label text"),
-    ("decoder-only", "GPT-like: write text"),
-    ("encoder-decoder", "T5/BART-like: turn one text into another"),
+FAMILIES = tuple(
+    (
+        f,
+        {
+            "encoder-only": "BERT-like: read and label text",
+            "decoder-only": "GPT-like: write text",
+            "encoder-decoder": "T5/BART-like: turn one text into another",
+        }[f],
+    )
+    for f in vocab.FAMILIES
 )
-DTYPES = (
-    ("fp32", "32-bit"),
-    ("bf16", "16-bit bfloat"),
-    ("fp16", "16-bit float"),
-    ("int8", "8-bit"),
-    ("int4", "4-bit"),
+DTYPES = tuple(
+    (
+        d,
+        {"fp32": "32-bit", "bf16": "16-bit bfloat", "fp16": "16-bit float", "int8": "8-bit", "int4": "4-bit"}[
+            d
+        ],
+    )
+    for d in vocab.DTYPES
 )
 AUTO = ("auto", "this machine's GPU (nvidia-smi), Apple Silicon or CPU")
 
@@ -148,6 +171,4 @@ def dtypes(incomplete: str) -> Pairs:
 
 
 def strategies(incomplete: str) -> Pairs:
-    from whichmodel.estimator import STRATEGIES
-
-    return _filter(((s, "") for s in STRATEGIES), incomplete)
+    return _filter(((s, "") for s in vocab.STRATEGIES), incomplete)

@@ -17,6 +17,7 @@ from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.cli import complete, errors, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_task
 from whichmodel.hub.settings import HubError, HubSettings, is_offline, offline_error
+from whichmodel.vocab import STALE_DAYS
 
 app = typer.Typer(
     help="Hugging Face Hub metadata: refresh the snapshot, show a model's Hub data or card, discover models.",
@@ -26,20 +27,8 @@ app = typer.Typer(
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-def _fail(exc: HubError, extra_hint: str = "") -> errors.CliError:
-    hint = exc.hint
-    if extra_hint:
-        hint = f"{hint}; {extra_hint}" if hint else extra_hint
-    if exc.kind == "setting":
-        return errors.usage(exc.message, hint)
-    return errors.runtime(exc.message, hint)
-
-
 def _settings(timeout: float | None = None) -> HubSettings:
-    try:
-        return HubSettings.from_env(timeout=timeout)
-    except HubError as exc:
-        raise _fail(exc) from None
+    return HubSettings.from_env(timeout=timeout)  # a bad setting: HubError, reported by cli/errors.py
 
 
 TimeoutOpt = Annotated[
@@ -95,10 +84,10 @@ def hub_id_of(cat: Catalog, name: str) -> tuple[str, str | None]:
     try:
         m = cat.model(name)
         return m.hub_id, m.id
-    except UnknownName as exc:
+    except UnknownName:
         if _HUB_ID.match(name.strip()):
             return name.strip(), None
-        raise errors.unknown_name("model", name, exc.matches, "whichmodel catalog list") from None
+        raise
 
 
 def _snapshot_notes():  # -> Snapshot | None
@@ -154,7 +143,7 @@ def refresh(
     else:
         hub_ids = list(dict.fromkeys(m.hub_id for m in cat.models.values()))
     if is_offline():
-        raise _fail(offline_error("refresh the Hub snapshot"))
+        raise offline_error("refresh the Hub snapshot")
     settings = _settings(timeout)
     if not hub_ids:
         raise errors.usage("The catalog has no models to refresh")
@@ -180,9 +169,7 @@ def refresh(
                 result = do_refresh(hub_ids, settings, path, lambda h, ok: bar.advance(task))
         else:
             result = do_refresh(hub_ids, settings, path)
-    except HubError as exc:
-        raise _fail(exc) from None
-    except OSError as exc:
+    except OSError as exc:  # a Hub failure (HubError) goes through to cli/errors.py
         raise errors.runtime(
             f"Cannot write the Hub snapshot to {path} ({exc.strerror or exc or type(exc).__name__})",
             "Check the folder's permissions or set WHICHMODEL_CACHE_DIR; the previous snapshot is unchanged",
@@ -199,7 +186,7 @@ def refresh(
         details: list[str] = []
         if len({f.kind for f in result.failures}) > 1:
             details = [f"{f.hub_id}: {errors.sentence(f.message)}" for f in result.failures[:20]]
-        cli_err = _fail(err, kept)
+        cli_err = errors.hub_error(err, kept)
         cli_err.details = details
         raise cli_err
 
@@ -287,15 +274,14 @@ def info(
     hub_id, _ = hub_id_of(cat, model)
     if live:
         if is_offline():
-            raise _fail(offline_error(f"ask the Hub about {hub_id}"), "drop --live to read the snapshot")
+            raise errors.hub_error(
+                offline_error(f"ask the Hub about {hub_id}"), "drop --live to read the snapshot"
+            )
         settings = _settings(timeout)
         from whichmodel.hub.refresh import fetch_one
 
-        try:
-            with spinner(f"Asking the Hub about {hub_id} ...", quiet=json_):
-                rec = fetch_one(hub_id, settings)
-        except HubError as exc:
-            raise _fail(exc) from None
+        with spinner(f"Asking the Hub about {hub_id} ...", quiet=json_):
+            rec = fetch_one(hub_id, settings)
         source = f"live from {settings.shown_endpoint}"
     else:
         snap = _snapshot_notes()
@@ -343,7 +329,9 @@ def info(
     con.print(Text(output.printable(rec.hub_id), style="bold"))
     con.print(table)
     if not live and rec.is_stale():
-        output.note("Note: this Hub data is more than 30 days old; `whichmodel hub refresh` updates it.")
+        output.note(
+            f"Note: this Hub data is more than {STALE_DAYS:g} days old; `whichmodel hub refresh` updates it."
+        )
 
 
 # -- card ------------------------------------------------------------------------------------------------
@@ -373,11 +361,8 @@ def card(
     settings = _settings(timeout)
     from whichmodel.hub.card import fetch_card
 
-    try:
-        with spinner(f"Fetching the model card of {hub_id} ...", quiet=json_):
-            summary = fetch_card(hub_id, settings, paragraphs)
-    except HubError as exc:
-        raise _fail(exc) from None
+    with spinner(f"Fetching the model card of {hub_id} ...", quiet=json_):
+        summary = fetch_card(hub_id, settings, paragraphs)
     if json_:
         output.emit_json(summary.to_json())
         return
@@ -439,15 +424,12 @@ def discover(
             f"Task {t.id!r} has no Hugging Face pipeline tag to search by", "Pick another task"
         )
     if is_offline():
-        raise _fail(offline_error(f"search the Hub for {tag} models"))
+        raise offline_error(f"search the Hub for {tag} models")
     settings = _settings(timeout)
     from whichmodel.hub.discover import discover as do_discover
 
-    try:
-        with spinner(f"Searching the Hub for {tag} models ...", quiet=json_):
-            found = do_discover(tag, limit, settings=settings)
-    except HubError as exc:
-        raise _fail(exc) from None
+    with spinner(f"Searching the Hub for {tag} models ...", quiet=json_):
+        found = do_discover(tag, limit, settings=settings)
     curated = {m.hub_id.lower(): m.id for m in cat.models.values()}
     if json_:
         output.emit_json(

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from whichmodel import questions as qs
-from whichmodel.cli import errors, output
-from whichmodel.cli.advise import output_format, run_advice, show
+from whichmodel.cli import errors, formats, output
+from whichmodel.cli.advise import run_advice
 from whichmodel.cli.common import CatalogOpt, ExplainOpt, FormatOpt, load
 from whichmodel.cli.scopeargs import FLAG, build_scope
 
@@ -614,7 +614,7 @@ def interview(
     command writes with --save). Setting WHICHMODEL_INTERVIEW_FORCE=1 reads answers from any stdin, one
     per line (for testing and scripting).
     """
-    kind = output_format(json_, fmt)
+    kind = formats.choose("advice", json_, fmt)
     if not _isatty(sys.stdin) and not forced():
         raise errors.usage(
             "`whichmodel interview` asks questions and needs a terminal on stdin",
@@ -649,7 +649,7 @@ def interview(
         save(save_to, answers)
         saved(term, save_to)
     advice = run_advice(scope, cat)
-    show(advice, kind, explain)
+    formats.render("advice", kind, advice, formats.Options(explain, cat))
     sys.stdout.flush()
     if save_to is None:
         if prompter is not None:

@@ -32,14 +32,6 @@ if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when th
     signal.signal(signal.SIGINT, _interrupted_early)
 
 
-def typer_abort() -> type[BaseException]:
-    try:
-        from typer.exceptions import Abort
-    except ImportError:  # pragma: no cover - older Typer re-exports click's Abort
-        from click.exceptions import Abort  # type: ignore[no-redef,assignment,unused-ignore]
-    return Abort
-
-
 def _interrupted() -> None:
     sys.stderr.write("Interrupted.\n")
     sys.exit(130)
@@ -59,11 +51,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _main(argv: list[str] | None) -> None:
-    try:  # Typer >= 0.29 vendors click as typer._click
-        from typer._click import exceptions as click
-    except ImportError:  # pragma: no cover - older Typer
-        from click import exceptions as click  # type: ignore[no-redef]
-
     from whichmodel.cli import errors
     from whichmodel.cli.app import build_command
 
@@ -74,37 +61,11 @@ def _main(argv: list[str] | None) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         rv = command.main(args=args, prog_name="whichmodel", standalone_mode=False)
-    except errors.WhichmodelError as exc:
-        errors.report(exc)
-        sys.exit(exc.code)
-    except click.NoArgsIsHelpError as exc:
-        sys.stdout.write(exc.ctx.get_help() + "\n") if exc.ctx else None
-        sys.exit(errors.USAGE)
-    except click.UsageError as exc:
-        where = (
-            f"whichmodel {exc.ctx.command_path.split(' ', 1)[1]}"
-            if exc.ctx and " " in exc.ctx.command_path
-            else "whichmodel"
-        )
-        errors.report_text(exc.format_message(), f"Run `{where} --help` for the options")
-        sys.exit(errors.USAGE)
-    except (errors.Interrupted, typer_abort()):
-        _interrupted()
-    except click.ClickException as exc:
-        errors.report_text(exc.format_message())
-        sys.exit(exc.exit_code or errors.RUNTIME)
-    except KeyboardInterrupt:
-        _interrupted()
-    except BrokenPipeError:
-        sys.exit(0)
-    except Exception as exc:  # the last line of defence: never a traceback unless debugging
-        if errors.debug():
+    except Exception as exc:  # one table (cli/errors.py) decides the exit code and the one line
+        result = errors.outcome(exc)
+        if result.internal and errors.debug():  # the last line of defence: a traceback only when debugging
             raise
-        errors.report_text(
-            f"Internal error ({type(exc).__name__}: {exc})",
-            "Please report it; run with WHICHMODEL_DEBUG=1 for the traceback",
-        )
-        sys.exit(errors.RUNTIME)
-    if rv == 130:  # Typer turned a Ctrl-C into exit code 130 without a word
+        errors.finish(result)
+    if rv == errors.INTERRUPTED:  # Typer turned a Ctrl-C into exit code 130 without a word
         _interrupted()
     sys.exit(rv if isinstance(rv, int) else 0)

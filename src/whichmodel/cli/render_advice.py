@@ -5,9 +5,9 @@ from __future__ import annotations
 from whichmodel.advice import Advice, Recommendation
 from whichmodel.cli.output import console, fmt_num, fmt_params, fmt_usd
 from whichmodel.cli.tables import Column, fit
+from whichmodel.vocab import FAMILY_SHORT
 
 SUMMARY_RULES = ("quality", "readiness", "training_cost")
-FAMILY_SHORT = {"encoder-only": "enc", "decoder-only": "dec", "encoder-decoder": "enc-dec"}
 SCOPE_LABELS = (
     ("tasks", "task"),
     ("languages", "languages"),
