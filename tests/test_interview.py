@@ -539,8 +539,12 @@ def _same_advice(doc: dict, direct: dict) -> None:
             ["--task", "translation", "--source-language", "en", "--target-language", "ja"],
         ),
         ({"tasks": "translation"}, ["--task", "translation"]),  # directions left open, as advise assumes
+        (
+            {"tasks": "chat", "daily_tokens": "20M", "prefer": "cost", "serve": "l4"},
+            ["--task", "chat", "--daily-tokens", "20M", "--prefer", "cost", "--serve", "l4"],
+        ),
     ],
-    ids=["ner-labels", "classes-cost", "en-ja", "translation-open"],
+    ids=["ner-labels", "classes-cost", "en-ja", "translation-open", "chat-daily-tokens"],
 )
 def test_the_interview_reaches_the_advice_of_the_same_flags(run, cat, answers, flags):
     doc, _ = interview_json(run, script(cat, answers, ["n"]))
@@ -548,7 +552,7 @@ def test_the_interview_reaches_the_advice_of_the_same_flags(run, cat, answers, f
     assert code == 0, err
     direct = json.loads(out)
     _same_advice(doc, direct)
-    for key in ("labels", "prefer", "directions", "languages"):
+    for key in ("labels", "prefer", "directions", "languages", "daily_tokens"):
         assert doc["scope"][key] == direct["scope"][key], key
 
 
@@ -595,3 +599,20 @@ def test_saved_answers_replay_through_advise_scope(run, cat, tmp_path, monkeypat
     code, out, _ = run("advise", "--scope", "scope.yaml", "--json")
     assert code == 0
     _same_advice(doc, json.loads(out))
+
+
+def test_daily_tokens_unknown_by_default_and_a_count_otherwise(run, cat):
+    q = next(q for q in qs.QUESTIONS if q.id == "daily_tokens")
+    ctx = qs.Context(cat, {"tasks": ["chat"]})
+    assert q.applies(ctx) and qs.answer(q, "", ctx) is None  # as advise without --daily-tokens
+    assert qs.answer(q, "about 2 million", ctx) == 2_000_000 and qs.answer(q, "0", ctx) == 0
+    assert qs.as_text(None, q) == "unknown" and qs.answer(q, qs.as_text(None, q), ctx) is None
+    with pytest.raises(qs.Invalid, match="not a number"):
+        qs.answer(q, "lots", ctx)
+    doc, err = interview_json(
+        run, script(cat, {"tasks": "chat", "daily_tokens": ["-5", "lots", "5M"]}, ["n"])
+    )
+    assert "is negative" in err and "'lots' is not a number" in err
+    assert doc["scope"]["daily_tokens"] == 5_000_000
+    doc, _ = interview_json(run, script(cat, {"tasks": "chat"}, ["n"]))
+    assert doc["scope"]["daily_tokens"] is None

@@ -383,6 +383,19 @@ def parse_prefer(text: str, ctx: Context) -> str:
     return value
 
 
+# production traffic not known yet: no monthly serving cost (as advise without --daily-tokens)
+UNKNOWN = "unknown"
+
+
+def parse_daily_tokens(text: str, ctx: Context) -> int | None:
+    """Production traffic in tokens a day, or ``unknown`` (None, as when --daily-tokens is not given)."""
+    t = text.strip().lower()
+    if t in (UNKNOWN, "?", "not sure", "don't know", "dont know"):
+        return None
+    value: int = _number(text, "daily_tokens", whole=True)
+    return value
+
+
 # -- domain -----------------------------------------------------------------------------------------------
 
 GENERAL = "general"
@@ -742,6 +755,17 @@ QUESTIONS: tuple[Question, ...] = (
         parse=parse_prefer,
         kind="select",
         options=prefer_options,
+    ),
+    Question(
+        id="daily_tokens",
+        label="daily tokens",
+        text="How many tokens a day will it process in production?",
+        why="Traffic turns a serving rate into a monthly cost, which the ranking then weighs.",
+        hint="Tokens a day, input and output together: 500k, 20M; unknown if you cannot say yet (then no "
+        "monthly cost is shown).",
+        default=lambda ctx: UNKNOWN,
+        blank=UNKNOWN,
+        parse=parse_daily_tokens,
     ),
     Question(
         id="gpu_hours",
