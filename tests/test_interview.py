@@ -616,3 +616,28 @@ def test_daily_tokens_unknown_by_default_and_a_count_otherwise(run, cat):
     assert doc["scope"]["daily_tokens"] == 5_000_000
     doc, _ = interview_json(run, script(cat, {"tasks": "chat"}, ["n"]))
     assert doc["scope"]["daily_tokens"] is None
+
+
+def test_enter_on_a_question_with_no_default_is_refused_as_you_type(cat, capsys):
+    """The terminal prompt (prompt_toolkit, driven through a pipe): Enter on "translate into" with nothing
+    typed says what it needs and waits; it is not taken as an empty answer (it used to end in an internal
+    error). Going back to it later, Enter keeps the answer given before."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from whichmodel.cli import interview as iv
+
+    into = next(q for q in qs.QUESTIONS if q.id == "target_languages")
+    ctx = qs.Context(cat, {"tasks": ["translation"], "source_languages": ["en"]})
+    assert qs.check(into, "", ctx) == "Name the language to translate into (fr, ja, ...)."
+    assert qs.check(into, "", ctx, default="ja") is None
+    prompter = iv.Prompter.__new__(iv.Prompter)
+    prompter.term = iv.Terminal()
+    with create_pipe_input() as pipe:
+        prompter.io = {"input": pipe, "output": DummyOutput()}
+        pipe.send_text("\r" + "ja\r")
+        assert prompter._text(into, ctx, False) == ["ja"]
+        assert "An answer is needed (no default)" in capsys.readouterr().err
+        ctx.answers["target_languages"] = ["ja"]
+        pipe.send_text("\r")
+        assert prompter._text(into, ctx, False) == ["ja"]  # Enter: the answer given before

@@ -564,13 +564,17 @@ def complete(q: Question, text: str, ctx: Context) -> list[Choice]:
 BACK = "<"  # typed at a question: go back to the previous one
 
 
-def check(q: Question, text: str, ctx: Context) -> str | None:
+def check(q: Question, text: str, ctx: Context, default: str | None = None) -> str | None:
     """Why ``text`` is not (yet) an answer to ``q``, for a terminal that checks as you type; None when fine.
 
-    Empty text (the default), ``done`` and ``<`` (back) are always fine. A near miss names the fix."""
+    ``done`` and ``<`` (back) are always fine. Empty text stands for ``default`` (what Enter accepts: the
+    answer given before, else the question's default) and is fine when that parses: a question with no
+    default (translate into) says what it needs instead of taking an empty answer. A near miss names the fix."""
     t = text.strip()
-    if not t or is_done(t) or t == BACK:
+    if is_done(t) or t == BACK:
         return None
+    if not t:
+        t = (default if default is not None else q.default(ctx)).strip()
     try:
         answer(q, t, ctx)
     except Invalid as exc:

@@ -326,12 +326,13 @@ class Prompter:
         self.term.say(q.tty_hint or q.hint_text(ctx), "dim", indent=3)
         back = f" · {BACK_KEYS} or < back" if can_back else ""
         tab = " · Tab completes" if q.completions is not None else ""
-        self.term.say(f"Enter: {default}{tab}{back} · done: defaults for the rest", "dim", indent=3)
+        enter = f"Enter: {default}" if default else "An answer is needed (no default)"
+        self.term.say(f"{enter}{tab}{back} · done: defaults for the rest", "dim", indent=3)
         from prompt_toolkit.formatted_text import FormattedText
 
         question = questionary.text(
             q.label,
-            validate=lambda text: qs.check(q, text, ctx) or True,
+            validate=lambda text: qs.check(q, text, ctx, default) or True,
             completer=Words() if q.completions is not None else None,
             complete_while_typing=q.completions is not None,
             placeholder=FormattedText([("fg:ansibrightblack", default)]),
