@@ -637,7 +637,20 @@ def test_enter_on_a_question_with_no_default_is_refused_as_you_type(cat, capsys)
         prompter.io = {"input": pipe, "output": DummyOutput()}
         pipe.send_text("\r" + "ja\r")
         assert prompter._text(into, ctx, False) == ["ja"]
-        assert "An answer is needed (no default)" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "An answer is needed (no default)" in err and "done: defaults" not in err
+        pipe.send_text("done\r" + "\x15" + "fr\r")  # done refused as you type; Ctrl-U clears it
+        assert prompter._text(into, ctx, False) == ["fr"]
+        assert qs.check(into, "done", ctx) == qs.errors_sentence(qs.NO_DEFAULT_DONE)
         ctx.answers["target_languages"] = ["ja"]
         pipe.send_text("\r")
         assert prompter._text(into, ctx, False) == ["ja"]  # Enter: the answer given before
+
+
+def test_done_at_a_question_with_no_default_says_to_answer_it_first(run, cat):
+    # task, translate from, translate into (done refused, then de), done for the rest, do not save
+    doc, err = interview_json(run, "translation\nen\ndone\nde\ndone\nn\n")
+    err = " ".join(err.split())
+    assert "this question has no default: answer it first, then done takes the defaults" in err.lower()
+    assert err.count("Taking the defaults for the remaining questions") == 1  # the second done only
+    assert doc["scope"]["directions"] == ["en-de"]

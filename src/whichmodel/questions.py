@@ -564,15 +564,29 @@ def complete(q: Question, text: str, ctx: Context) -> list[Choice]:
 BACK = "<"  # typed at a question: go back to the previous one
 
 
+NO_DEFAULT_DONE = "this question has no default: answer it first, then done takes the defaults for the rest"
+
+
+def has_default(q: Question, ctx: Context) -> bool:
+    """Whether Enter alone answers ``q`` (translate into has no default: a source needs a target)."""
+    try:
+        answer(q, "", ctx)
+    except Invalid:
+        return False
+    return True
+
+
 def check(q: Question, text: str, ctx: Context, default: str | None = None) -> str | None:
     """Why ``text`` is not (yet) an answer to ``q``, for a terminal that checks as you type; None when fine.
 
-    ``done`` and ``<`` (back) are always fine. Empty text stands for ``default`` (what Enter accepts: the
+    ``<`` (back) is always fine; ``done`` unless the question has no default. Empty text stands for ``default`` (what Enter accepts: the
     answer given before, else the question's default) and is fine when that parses: a question with no
     default (translate into) says what it needs instead of taking an empty answer. A near miss names the fix."""
     t = text.strip()
-    if is_done(t) or t == BACK:
+    if t == BACK:
         return None
+    if is_done(t):
+        return None if has_default(q, ctx) or q.id in ctx.answers else errors_sentence(NO_DEFAULT_DONE)
     if not t:
         t = (default if default is not None else q.default(ctx)).strip()
     try:

@@ -177,6 +177,9 @@ def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
     while True:
         text = term.ask("   " + q.label, default_text(q, ctx))
         if qs.is_done(text):
+            if not qs.has_default(q, ctx) and q.id not in ctx.answers:
+                term.problem(qs.NO_DEFAULT_DONE)
+                continue
             raise _Done
         if text == qs.BACK:
             raise _Back
@@ -326,8 +329,9 @@ class Prompter:
         self.term.say(q.tty_hint or q.hint_text(ctx), "dim", indent=3)
         back = f" · {BACK_KEYS} or < back" if can_back else ""
         tab = " · Tab completes" if q.completions is not None else ""
+        done = " · done: defaults for the rest" if default else ""
         enter = f"Enter: {default}" if default else "An answer is needed (no default)"
-        self.term.say(f"{enter}{tab}{back} · done: defaults for the rest", "dim", indent=3)
+        self.term.say(f"{enter}{tab}{back}{done}", "dim", indent=3)
         from prompt_toolkit.formatted_text import FormattedText
 
         question = questionary.text(
