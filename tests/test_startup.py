@@ -1,0 +1,60 @@
+"""The start-up shortcuts keep the CLI's behaviour: deferred option coercion (cli/app.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import typer
+
+from whichmodel.cli import app as cli_app
+
+ARGVS = [
+    ["advise", "--task", "summarization", "--gpu-hours", "50", "--json"],
+    ["advise", "--task", "ner", "--labels", "PER", "--labels", "ORG", "--top", "3", "--explain"],
+    ["advise", "--language", "en", "--language", "de", "--examples", "20k"],
+    ["estimate", "t5-base", "--strategy", "lora", "--examples", "1000", "--gpus", "2"],
+    ["hub", "info", "t5-base"],
+    ["hub", "discover", "--task", "summarization", "--limit", "7"],
+]
+
+
+def _params(cmd: Any, argv: list[str]) -> list[dict[str, Any]]:
+    """The parsed parameters of each command on the path ``argv`` takes, coerced by the command's own code."""
+    out = []
+    ctx = cmd.make_context("whichmodel", list(argv), resilient_parsing=False)
+    out.append(dict(ctx.params))
+    while hasattr(cmd, "commands") and (rest := [*getattr(ctx, "_protected_args", []), *ctx.args]):
+        name, cmd, rest = cmd.resolve_command(ctx, rest)
+        ctx = cmd.make_context(name, rest, parent=ctx)
+        out.append(dict(ctx.params))
+    return out
+
+
+@pytest.mark.parametrize("argv", ARGVS, ids=lambda a: " ".join(a[:2]))
+def test_deferred_coercion_parses_as_typer_does(argv: list[str]) -> None:
+    names = [argv[0]]
+    plain = typer.main.get_command(cli_app.make_app(names))
+    deferred = cli_app.defer_coercion(typer.main.get_command(cli_app.make_app(names)))
+    assert _params(deferred, argv) == _params(plain, argv)
+
+
+def test_absent_options_build_no_coercion() -> None:
+    cmd = cli_app.build_command(ARGVS[0])
+    _params(cmd, ARGVS[0])
+    advise = cmd.commands["advise"]
+    states = {p.name: type(p._runtime_param).__name__ for p in advise.params}
+    assert states["language"] == states["labels"] == "_Unset"  # never given: no TypeAdapter built
+    assert states["task"] != "_Unset" and states["gpu_hours"] != "_Unset"  # given: Typer's own coercion
+
+
+def test_bad_value_is_refused_as_before() -> None:
+    argv = ["hub", "discover", "--task", "summarization", "--limit", "5000"]
+    plain = typer.main.get_command(cli_app.make_app(["hub"]))
+    deferred = cli_app.build_command(argv)
+    messages = []
+    for cmd in (plain, deferred):
+        with pytest.raises(typer.TyperException) as info:
+            _params(cmd, argv)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
