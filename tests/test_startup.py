@@ -77,3 +77,38 @@ def test_pydantic_modules_on_the_advise_path_have_evaluated_annotations(module: 
     assert own and all(not isinstance(a, str) for m in own for a in m.__annotations__.values()), (
         "string annotations: pydantic evaluates them at import"
     )
+
+
+def _doc_classes() -> list[type]:
+    from whichmodel import advice
+
+    return [
+        v
+        for v in vars(advice).values()
+        if isinstance(v, type) and issubclass(v, advice.Doc) and v is not advice.Doc
+    ]
+
+
+@pytest.mark.parametrize("cls", _doc_classes(), ids=lambda c: c.__name__)
+def test_doc_model_construct_is_pydantics(cls: type) -> None:
+    """advice.Doc.model_construct (both of its paths) makes the instance pydantic's model_construct makes."""
+    from pydantic import BaseModel
+
+    fields = cls.model_fields  # type: ignore[attr-defined]
+    every = {name: f"value-{i}" for i, name in enumerate(fields)}
+    required = {name: every[name] for name, info in fields.items() if info.is_required()}
+    cases = [
+        every,
+        dict(reversed(every.items())),
+        required,
+        {**required, "not_a_field": 1},
+        {**every, "x": 2},
+    ]
+    for values in cases:
+        ours = cls.model_construct(**values)  # type: ignore[attr-defined]
+        theirs = BaseModel.model_construct.__func__(cls, **values)  # type: ignore[attr-defined]
+        assert list(vars(ours).items()) == list(vars(theirs).items())
+        assert ours.model_fields_set == theirs.model_fields_set
+        assert ours.__pydantic_extra__ == theirs.__pydantic_extra__
+    chosen = cls.model_construct({"a"}, **every)  # type: ignore[attr-defined]
+    assert chosen.model_fields_set == BaseModel.model_construct.__func__(cls, {"a"}, **every).model_fields_set
