@@ -1,7 +1,8 @@
 """Start-up benchmark: `whichmodel advise ... --json` against the smallest Typer app, in one run.
 
 Runs both commands interleaved (N rounds), reports the medians and their ratio. Target: ratio <= 1.2
-(issue 14; 0.1 measured 1.41-1.45: the imports of pydantic and the catalog schema are most of the gap).
+(issue 14; 0.1 measured 1.41-1.45; 2026-12-02 ~1.6, four fifths of the gap being the engine's run, mostly its
+`what_if` re-rankings: docs/performance.md).
 Usage: python benchmarks/startup.py [--rounds 15]
 """
 
