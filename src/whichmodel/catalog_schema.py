@@ -5,8 +5,6 @@ sections (``models``, ``tasks``, ``architectures``, ``accelerators``, ``serving`
 ``weights``); every section is optional in any one file. The bundled files together must provide them all.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints

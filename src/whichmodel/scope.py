@@ -5,8 +5,6 @@ A scope comes from flags, a scope file (YAML or JSON mapping of the same fields)
 catalog, applies defaults and lists every default it applied in ``assumed``.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Any
 
@@ -142,7 +140,7 @@ class ScopeInput(BaseModel):
         return PARSERS[info.field_name](v)
 
     @classmethod
-    def from_flags(cls, flags: dict[str, str | list[str] | None]) -> ScopeInput:
+    def from_flags(cls, flags: dict[str, str | list[str] | None]) -> "ScopeInput":
         """A scope from command-line strings: the same parsers as a scope file, without building pydantic's
         validators (flags are always strings, so the type checks a file needs cannot fail here)."""
         values: dict[str, Any] = {}
