@@ -241,6 +241,9 @@ KNOWN_DISAGREEMENTS = {
     "S157": "the source is right: on a 16 GB T4 the guidance QLoRA-fine-tunes a 7B model in 4-bit; the engine's #1 is a LoRA of the"
     " 4B Qwen3 in 16 bits, preferring a smaller model at full precision over a 4-bit 7B (QLoRA: 4-bit bases of larger models win"
     " for the same memory)",
+    "S159": "the source is right: Don't Stop Pretraining continues RoBERTa on in-domain papers (SciBERT is the released"
+    " alternative); the engine's top 3 continue ModernBERT-base (defensible), ELECTRA-large and DeBERTa-v3-base, the last two"
+    " replaced-token-detection discriminators released without the generator that continuing their pre-training needs (as in S137)",
 }
 
 
