@@ -52,7 +52,7 @@ SCOPES: list[tuple[str, dict[str, Any], bool]] = [
     ("textclass-sw", {"tasks": ["text-classification"], "languages": ["sw"], "examples": "300", "gpu_hours": "5"}, False),
     ("fillmask-ja", {"tasks": ["fill-mask"], "languages": ["ja"]}, False),
     ("tableqa", {"tasks": ["table-question-answering"]}, False),
-    ("summ+translation-es", {"tasks": ["summarization", "translation"], "languages": ["es"]}, False),
+    ("summ+translation-es-en", {"tasks": ["summarization", "translation"], "languages": ["es", "en"]}, False),
     ("chat-t4x4", {"tasks": ["chat"], "gpu": "t4", "gpus": "4", "gpu_hours": "20", "examples": "50k"}, False),
     ("ner-zh-top10", {"tasks": ["ner"], "languages": ["zh"], "top": "10"}, False),
     ("textclass-edge-top3", {"tasks": ["text-classification"], "examples": "100", "gpu_hours": "2", "serve": "edge", "top": "3"}, False),

@@ -192,6 +192,58 @@ case(
 )
 case("advise --target-language multi", [*ADVISE, "--target-language", "multi"], 2, message="ISO 639-1")
 case("advise --labels too long", [*ADVISE, "--labels", "x" * 81], 2, message="--labels")
+
+# List and vocabulary flags: an empty item, an item given twice, a value the catalog does not know, a direction
+# that cannot be translated. The same for every command that takes the scope flags.
+SCOPE_COMMANDS = {
+    "advise": ["advise"],
+    "compare": ["compare", "t5-base", "bart-large-cnn"],
+    "recipe": ["recipe"],
+}
+LIST_CASES = [
+    ("empty labels", ["--task", "text-classification", "--labels", ","], "--labels: ',' has an empty item"),
+    (
+        "labels a,,b",
+        ["--task", "text-classification", "--labels", "a,,b"],
+        "--labels: 'a,,b' has an empty item",
+    ),
+    ("labels blank", ["--task", "ner", "--labels", " "], "--labels: empty; give one or more labels"),
+    ("labels twice", ["--task", "ner", "--labels", "PER,ORG", "--labels", "per"], "'per' is given twice"),
+    ("task twice", ["--task", "ner", "--task", "ner"], "--task: 'ner' is given twice"),
+    ("task alias twice", ["--task", "ner", "--task", "token-classification"], "name the same task"),
+    ("task empty item", ["--task", "summarization,"], "--task: 'summarization,' has an empty item"),
+    ("language unknown", ["--task", "chat", "--language", "xx"], "--language: 'xx' is not a language code"),
+    ("language name", ["--task", "chat", "--language", "german"], "closest: 'de'"),
+    ("language twice", ["--task", "chat", "--language", "en,EN"], "--language: 'EN' is given twice"),
+    ("language alias twice", ["--task", "chat", "-l", "multi", "-l", "many"], "name the same language"),
+    ("language empty item", ["--task", "chat", "--language", "en,,de"], "--language: 'en,,de' has an empty"),
+    (
+        "source unknown",
+        ["--task", "translation", "--source-language", "xx", "--target-language", "en"],
+        "--source-language: 'xx' is not a language code",
+    ),
+    (
+        "target unknown",
+        ["--task", "translation", "--source-language", "en", "--target-language", "qq"],
+        "--target-language: 'qq' is not a language code",
+    ),
+    (
+        "source is target",
+        ["--task", "translation", "--source-language", "en", "--target-language", "en"],
+        "translating en into en needs no model",
+    ),
+    ("source alone", ["--task", "translation", "--source-language", "en"], "one side of the translation"),
+    ("one translation language", ["--task", "translation", "--language", "en"], "needs two languages"),
+    ("target without translation", ["--task", "summarization", "--target-language", "de"], "not translation"),
+    ("prefer unknown", ["--task", "chat", "--prefer", "fastest"], "--prefer: 'fastest' is not one of"),
+    ("license empty", ["--task", "chat", "--license", ""], "--license: '' is not one of"),
+]
+for command, head in SCOPE_COMMANDS.items():
+    for label, args, message in LIST_CASES:
+        case(f"{command} {label}", [*head, *args], 2, message=re.escape(message))
+case(
+    "compare a model twice", ["compare", "t5-base", "T5-base", "--task", "summarization"], 2, message="twice"
+)
 case("rules unknown id", ["rules", "no-such-rule"], 2, message="unknown rule")
 case("rules near miss", ["rules", "qualty", "--json"], 2, message="quality")
 
@@ -346,6 +398,7 @@ CATALOG_COMMANDS = [
     ["catalog", "list", "--json"],
     ["catalog", "show", "t5-base", "--json"],
     ["catalog", "accelerators", "--json"],
+    ["catalog", "languages", "--json"],
     ["estimate", "t5-base", "-s", "lora", "--json"],
     ["compare", "t5-base", "bart-large-cnn", "--task", "summarization", "--json"],
     ["hub", "info", "t5-base", "--json"],

@@ -39,6 +39,7 @@ CASES = [
     ("catalog-list", ("catalog", "list", "--json")),
     ("catalog-show", ("catalog", "show", "bert-base-ner", "--json")),
     ("accelerators", ("catalog", "accelerators", "--json")),
+    ("languages", ("catalog", "languages", "--json")),
     ("validate", ("catalog", "validate", "--json")),
 ]
 

@@ -237,3 +237,59 @@ def test_serve_auto_on_apple_silicon_uses_the_chip_with_this_macs_memory(run, mo
     code, out, err = run("advise", "--task", "chat", "--serve", "auto", "--json")
     assert code == 0 and json.loads(out)["scope"]["serve"] == "cpu"
     assert "12 GB (75%)" in assumed(json.loads(out), "serve")["why"]
+
+
+# -- estimate --gpu auto -----------------------------------------------------------------------------
+
+
+def test_estimate_gpu_auto_trains_on_the_detected_gpus(run, tmp_path):
+    path = only(stand_in(tmp_path / "bin", FOUR_A100_CSV))
+    args = ("estimate", "llama-3.1-8b", "-s", "lora", "--examples", "10k", "--json")
+    code, out, err = run(*args, "--gpu", "auto", env={"PATH": path})
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["accelerator"] == "a100-80gb" and doc["gpus"] == 4
+    assert any("--gpu auto: detected 4 × NVIDIA A100-SXM4-80GB" in a for a in doc["assumed"])
+    # the same job as naming the GPU and the count
+    code, out, _ = run(*args, "--gpu", "a100-80gb", "--gpus", "4")
+    named = json.loads(out)
+    assert doc["memory_gb"] == named["memory_gb"] and doc["gpu_hours"] == named["gpu_hours"]
+    # a count given wins over the detected one
+    code, out, _ = run(*args, "--gpu", "AUTO", "--gpus", "2", env={"PATH": path})
+    assert code == 0 and json.loads(out)["gpus"] == 2
+
+
+def test_estimate_gpu_auto_serves_an_inference_job_where_advise_would(run, tmp_path):
+    path = only(stand_in(tmp_path / "bin", RTX_4090_CSV))
+    code, out, err = run(
+        "estimate", "llama-3.1-8b", "-s", "inference", "--gpu", "auto", "--json", env={"PATH": path}
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["accelerator"] == "rtx-4090"
+    assert any("--gpu auto: detected 1 × NVIDIA GeForce RTX 4090 (24 GB)" in a for a in doc["assumed"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run(
+        "estimate", "llama-3.1-8b", "-s", "inference", "--gpu", "auto", "--json", env={"PATH": str(empty)}
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    ram = hardware.machine_ram_gb()
+    assert doc["accelerator"] == "cpu"
+    assert ram is not None and any(f"({ram:.0f} GB)" in a for a in doc["assumed"])
+    assert doc["usable_gb_per_gpu"] <= round(ram * hardware.RAM_SHARE, 1)
+
+
+def test_estimate_gpu_auto_without_a_gpu_cannot_train(run, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run("estimate", "llama-3.1-8b", "-s", "qlora", "--gpu", "auto", env={"PATH": str(empty)})
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        "Error: --gpu auto: found no NVIDIA GPU on this machine (nvidia-smi is not on PATH). "
+        "Give --gpu ID (see `whichmodel catalog accelerators`) for the GPU you will train on."
+    ]
+    # no strategy: that is the first thing said, before any detection
+    code, out, err = run("estimate", "llama-3.1-8b", "--gpu", "auto", env={"PATH": str(empty)})
+    assert code == 2 and "Missing --strategy" in err

@@ -308,19 +308,19 @@ def test_the_deadline_bounds_a_whole_refresh(run, hub, snap_path):
     for i in range(6):
         hub.add(f"slow/m{i}")
     hub.faults["*"] = "sleep"
-    hub.sleep_s = 0.8
+    hub.sleep_s = 1.0  # all six: 6 s; the 3 s deadline cuts it (the bounds leave room for a loaded CI)
     before = _old_snapshot(snap_path)
-    env = {"WHICHMODEL_HUB_TIMEOUT": "5", "WHICHMODEL_HUB_DEADLINE": "2", "WHICHMODEL_HUB_WORKERS": "1"}
+    env = {"WHICHMODEL_HUB_TIMEOUT": "5", "WHICHMODEL_HUB_DEADLINE": "3", "WHICHMODEL_HUB_WORKERS": "1"}
     t0 = time.monotonic()
     code, out, err = run("hub", "refresh", *[f"slow/m{i}" for i in range(6)], "--json", env=env)
     elapsed = time.monotonic() - t0
-    assert code == 0 and elapsed < 3.0, (elapsed, err)
+    assert code == 0 and elapsed < 5.5, (elapsed, err)
     summary = json.loads(out)
     assert summary["deadline_hit"] is True
-    done = summary["refreshed"]  # one at a time, 0.8 s each: about two of them
+    done = summary["refreshed"]  # one at a time, 1 s each: two or three of them
     assert 1 <= len(done) < 6 and done == [f"slow/m{i}" for i in range(len(done))]
     assert [f["kind"] for f in summary["failed"]] == ["deadline"] * (6 - len(done))
-    assert "slow/m5" in err and "was not fetched within the 2 s deadline." in err
+    assert "slow/m5" in err and "was not fetched within the 3 s deadline." in err
     assert len(err.strip().splitlines()) == 1  # one warning for every model the deadline cut, not one each
     snap = read_snapshot(snap_path)
     assert len(snap) == 2 + len(done) and snap.get("openai-community/gpt2").downloads == 1
@@ -330,9 +330,9 @@ def test_the_deadline_bounds_a_whole_refresh(run, hub, snap_path):
     before = snap_path.read_bytes()
     t0 = time.monotonic()
     code, out, err = run("hub", "refresh", "slow/m0", "slow/m1", env=env)
-    assert time.monotonic() - t0 < 3.0
+    assert time.monotonic() - t0 < 10.0  # a 30 s answer: only the deadline ends it this soon
     line = _one_error_line(code, out, err.split("...\n", 1)[-1])
-    assert "within the 2 s deadline" in line and snap_path.read_bytes() == before
+    assert "within the 3 s deadline" in line and snap_path.read_bytes() == before
 
 
 def test_offline_refresh_says_so_and_touches_nothing(run, hub, snap_path):

@@ -91,8 +91,8 @@ def test_task_list_is_numbered_with_descriptions_and_a_number_answers(run, cat):
     first = cat.tasks[ids[0]]
     assert f"1  {first.id}" in err and first.description[:30] in err
     assert f"{len(ids)}  {ids[-1]}" in err
-    # translation needs two languages: the default is multi
-    assert "languages [multi]:" in err and doc["scope"]["languages"] == ["multi"]
+    # translation asks for the source language (any: the directions left open, many languages assumed)
+    assert "translate from [any]:" in err and doc["scope"]["languages"] == ["multi"]
 
 
 def test_table_view_by_default_and_markdown(run, cat):
@@ -142,12 +142,15 @@ def test_unknown_task_number_and_nonsense_are_asked_again(run, cat):
     assert doc["scope"]["tasks"] == ["question-answering"]
 
 
-def test_translation_with_one_language_is_asked_again(run, cat):
+def test_translation_into_its_own_source_is_asked_again(run, cat):
     doc, err = interview_json(
-        run, script(cat, {"tasks": "translation", "languages": ["en", "en, de"]}, ["n"])
+        run,
+        script(
+            cat, {"tasks": "translation", "source_languages": "en", "target_languages": ["en", "de"]}, ["n"]
+        ),
     )
-    assert "translation needs at least two languages" in err
-    assert doc["scope"]["languages"] == ["en", "de"]
+    assert "translating en into en needs no model" in err
+    assert doc["scope"]["languages"] == ["en", "de"] and doc["scope"]["directions"] == ["en-de"]
 
 
 def test_several_tasks_and_aliases(run, cat):
@@ -460,9 +463,12 @@ def test_plan_counts_the_questions_the_answers_lead_to(cat):
     ctx = qs.Context(cat)
     asked, most = qs.plan(ctx)
     assert most == len(qs.QUESTIONS)
-    assert asked == len([q for q in qs.QUESTIONS if q.applies(qs.Context(cat, {"gpu_hours": 0}))])
+    default_task = qs.answer(qs.QUESTIONS[0], "", ctx)
+    base = {"tasks": default_task, "gpu_hours": 0}
+    assert asked == len([q for q in qs.QUESTIONS if q.applies(qs.Context(cat, base))])
     ctx.answers.update(tasks=["summarization"], gpu_hours=20.0)
-    assert qs.plan(ctx)[0] == asked + 2  # a budget brings in the training GPU and their number
+    # summarization predicts no labels (one question fewer); a budget brings in the training GPU and their number
+    assert qs.plan(ctx)[0] == asked - 1 + 2
 
 
 def test_check_as_you_type_names_the_fix(cat):
@@ -507,3 +513,144 @@ def test_every_terminal_question_offers_what_its_parser_accepts(cat):
             assert qs.as_text(qs.answer(q, "", ctx)) in [
                 o.key for o in q.options(ctx)
             ]  # the default is listed
+
+
+# -- labels, translation directions, preference ---------------------------------------------------------------
+
+
+def _same_advice(doc: dict, direct: dict) -> None:
+    for key in ("architecture", "recommendations", "rejected"):
+        assert doc[key] == direct[key], key
+
+
+@pytest.mark.parametrize(
+    ("answers", "flags"),
+    [
+        (
+            {"tasks": "ner", "labels": "drug, dosage", "prefer": "quality"},
+            ["--task", "ner", "--labels", "drug,dosage", "--prefer", "quality"],
+        ),
+        (
+            {"tasks": "text-classification", "labels": "spam,ham", "prefer": "cost"},
+            ["--task", "text-classification", "--labels", "spam,ham", "--prefer", "cost"],
+        ),
+        (
+            {"tasks": "translation", "source_languages": "english", "target_languages": "ja"},
+            ["--task", "translation", "--source-language", "en", "--target-language", "ja"],
+        ),
+        ({"tasks": "translation"}, ["--task", "translation"]),  # directions left open, as advise assumes
+        (
+            {"tasks": "chat", "daily_tokens": "20M", "prefer": "cost", "serve": "l4"},
+            ["--task", "chat", "--daily-tokens", "20M", "--prefer", "cost", "--serve", "l4"],
+        ),
+    ],
+    ids=["ner-labels", "classes-cost", "en-ja", "translation-open", "chat-daily-tokens"],
+)
+def test_the_interview_reaches_the_advice_of_the_same_flags(run, cat, answers, flags):
+    doc, _ = interview_json(run, script(cat, answers, ["n"]))
+    code, out, err = run("advise", *flags, "--json")
+    assert code == 0, err
+    direct = json.loads(out)
+    _same_advice(doc, direct)
+    for key in ("labels", "prefer", "directions", "languages", "daily_tokens"):
+        assert doc["scope"][key] == direct["scope"][key], key
+
+
+def test_questions_are_asked_only_where_they_matter(cat):
+    def asked(tasks: list[str], **answers) -> set[str]:
+        ctx = qs.Context(cat, {"tasks": tasks, **answers})
+        return {q.id for q in qs.applicable(ctx)}
+
+    assert "labels" in asked(["ner"]) and "labels" in asked(["sentiment"])
+    assert "labels" not in asked(["summarization"]) and "labels" not in asked(["chat"])
+    assert {"source_languages", "target_languages"} & asked(["chat"]) == set()
+    assert "languages" not in asked(["translation"]) and "source_languages" in asked(["translation"])
+    assert "target_languages" not in asked(["translation"])  # the source left open: no target asked
+    assert "target_languages" in asked(["translation"], source_languages=["en"])
+    assert "prefer" in asked(["chat"]) and "prefer" in asked(["ner"])
+
+
+def test_bad_labels_and_languages_are_refused_as_advise_refuses_them(run, cat):
+    text = script(
+        cat,
+        {"tasks": "translation", "source_languages": ["xx", "en"], "target_languages": ["", "en", "ja"]},
+        ["n"],
+    )
+    doc, err = interview_json(run, text)
+    err = " ".join(err.split())  # the prompts wrap long lines
+    assert "'xx' is not a language code the catalog knows" in err
+    assert "name the language to translate into" in err.lower()  # Enter: a source needs a target
+    assert "translating en into en needs no model" in err
+    assert doc["scope"]["directions"] == ["en-ja"]
+    doc, err = interview_json(
+        run, script(cat, {"tasks": "ner", "labels": ["PER,,ORG", "PER,per", "PER,ORG"]}, ["n"])
+    )
+    err = " ".join(err.split())
+    assert "has an empty item" in err and "'per' is given twice" in err
+    assert doc["scope"]["labels"] == ["PER", "ORG"]
+
+
+def test_saved_answers_replay_through_advise_scope(run, cat, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    answers = {"tasks": "ner", "labels": "drug,dosage", "prefer": "quality"}
+    doc, _ = interview_json(run, script(cat, answers, ["y", "scope.yaml"]))
+    saved = yaml.safe_load((tmp_path / "scope.yaml").read_text())
+    assert saved["labels"] == ["drug", "dosage"] and saved["prefer"] == "quality"
+    code, out, _ = run("advise", "--scope", "scope.yaml", "--json")
+    assert code == 0
+    _same_advice(doc, json.loads(out))
+
+
+def test_daily_tokens_unknown_by_default_and_a_count_otherwise(run, cat):
+    q = next(q for q in qs.QUESTIONS if q.id == "daily_tokens")
+    ctx = qs.Context(cat, {"tasks": ["chat"]})
+    assert q.applies(ctx) and qs.answer(q, "", ctx) is None  # as advise without --daily-tokens
+    assert qs.answer(q, "about 2 million", ctx) == 2_000_000 and qs.answer(q, "0", ctx) == 0
+    assert qs.as_text(None, q) == "unknown" and qs.answer(q, qs.as_text(None, q), ctx) is None
+    with pytest.raises(qs.Invalid, match="not a number"):
+        qs.answer(q, "lots", ctx)
+    doc, err = interview_json(
+        run, script(cat, {"tasks": "chat", "daily_tokens": ["-5", "lots", "5M"]}, ["n"])
+    )
+    assert "is negative" in err and "'lots' is not a number" in err
+    assert doc["scope"]["daily_tokens"] == 5_000_000
+    doc, _ = interview_json(run, script(cat, {"tasks": "chat"}, ["n"]))
+    assert doc["scope"]["daily_tokens"] is None
+
+
+def test_enter_on_a_question_with_no_default_is_refused_as_you_type(cat, capsys):
+    """The terminal prompt (prompt_toolkit, driven through a pipe): Enter on "translate into" with nothing
+    typed says what it needs and waits; it is not taken as an empty answer (it used to end in an internal
+    error). Going back to it later, Enter keeps the answer given before."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from whichmodel.cli import interview as iv
+
+    into = next(q for q in qs.QUESTIONS if q.id == "target_languages")
+    ctx = qs.Context(cat, {"tasks": ["translation"], "source_languages": ["en"]})
+    assert qs.check(into, "", ctx) == "Name the language to translate into (fr, ja, ...)."
+    assert qs.check(into, "", ctx, default="ja") is None
+    prompter = iv.Prompter.__new__(iv.Prompter)
+    prompter.term = iv.Terminal()
+    with create_pipe_input() as pipe:
+        prompter.io = {"input": pipe, "output": DummyOutput()}
+        pipe.send_text("\r" + "ja\r")
+        assert prompter._text(into, ctx, False) == ["ja"]
+        err = capsys.readouterr().err
+        assert "An answer is needed (no default)" in err and "done: defaults" not in err
+        pipe.send_text("done\r" + "\x15" + "fr\r")  # done refused as you type; Ctrl-U clears it
+        assert prompter._text(into, ctx, False) == ["fr"]
+        assert qs.check(into, "done", ctx) == qs.errors_sentence(qs.NO_DEFAULT_DONE)
+        ctx.answers["target_languages"] = ["ja"]
+        pipe.send_text("\r")
+        assert prompter._text(into, ctx, False) == ["ja"]  # Enter: the answer given before
+
+
+def test_done_at_a_question_with_no_default_says_to_answer_it_first(run, cat):
+    # task, translate from, translate into (done refused, then de), done for the rest, do not save
+    doc, err = interview_json(run, "translation\nen\ndone\nde\ndone\nn\n")
+    err = " ".join(err.split())
+    assert "this question has no default: answer it first, then done takes the defaults" in err.lower()
+    assert err.count("Taking the defaults for the remaining questions") == 1  # the second done only
+    assert doc["scope"]["directions"] == ["en-de"]

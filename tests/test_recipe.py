@@ -136,8 +136,13 @@ def test_axolotl_config_uses_only_documented_keys():
 
 
 def test_an_encoder_gets_a_trainer_script_with_its_task_head(run):
-    code, out, err = run("recipe", "--task", "ner", "--examples", "5k", "--gpu", "t4", "--gpu-hours", "10")
+    # rank 3: the first pick loaded with transformers (GLiNER picks lead; they get the gliner library, below)
+    code, out, err = run(
+        "recipe", "--task", "ner", "--examples", "5k", "--gpu", "t4", "--gpu-hours", "10", "--labels",
+        "PER,ORG,LOC", "--rank", "3",
+    )  # fmt: skip
     assert code == 0, err
+    assert "gliner" not in out.split("\n", 2)[1]
     tree = ast.parse(out)
     assert _calls(tree, "Trainer") and not _calls(tree, "SFTTrainer")
     assert "AutoModelForTokenClassification" in out
@@ -152,7 +157,11 @@ def test_labels_fill_the_head(monkeypatch):
     advice = whichmodel.advise(task="ner", examples="5k", gpu="t4", gpu_hours=10)
     scope = advice.scope.model_copy(update={"labels": ["DRUG", "DOSE"]})
     advice = advice.model_copy(update={"scope": scope})
-    script = whichmodel.recipe(advice, to="trl")
+    from whichmodel.catalog import load_catalog
+
+    cat = load_catalog([])  # a token-classification head (GLiNER picks take label names, see below)
+    rank = next(r.rank for r in advice.recommendations if cat.models[r.model].library is None)
+    script = whichmodel.recipe(advice, rank=rank, to="trl")
     tree = ast.parse(script)
     labels = next(
         ast.literal_eval(n.value)
@@ -272,3 +281,150 @@ def test_json_holds_the_recipe_and_its_settings(run):
     assert doc["settings"]["lora"]["r"] > 0 and f"r={doc['settings']['lora']['r']}," in script
     code, _, err = run("recipe", *CHAT, "--json", "-o", "x.py")
     assert code == 2 and "--json" in err
+
+
+# --- libraries from the catalog: gliner, sentence-transformers, SetFit ---------------------------------------
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom) and n.module:
+            names.add(n.module.split(".")[0])
+        elif isinstance(n, ast.Import):
+            names.update(a.name.split(".")[0] for a in n.names)
+    return names
+
+
+def _assigned(tree: ast.AST, name: str) -> object:
+    return next(
+        ast.literal_eval(n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == name
+    )
+
+
+def test_a_gliner_pick_gets_the_gliner_library_with_the_users_labels():
+    from whichmodel.catalog import load_catalog
+
+    cat = load_catalog([])
+    advice = whichmodel.advise(task="ner", labels="drug,dosage", top=10)
+    gliner = [r for r in advice.recommendations if cat.models[r.model].library == "gliner"]
+    assert gliner, "no GLiNER pick for arbitrary entity types"
+    for r in advice.recommendations:
+        tree = ast.parse(whichmodel.recipe(advice, rank=r.rank))
+        uses_gliner = "gliner" in _imports(tree)
+        assert uses_gliner == (r in gliner), r.model
+        if uses_gliner:
+            assert "transformers" not in _imports(tree)
+            assert not _calls(tree, "pipeline") and not _calls(tree, "AutoModelForTokenClassification")
+            (load,) = _calls(tree, "from_pretrained")
+            assert (
+                ast.unparse(load.func) == "GLiNER.from_pretrained"
+                and ast.literal_eval(load.args[0]) == r.hub_id
+            )
+            assert _calls(tree, "predict_entities") and _assigned(tree, "LABELS") == ["drug", "dosage"]
+
+
+def test_fine_tuning_a_gliner_model_uses_gliners_trainer():
+    advice = whichmodel.advise(task="ner", labels="drug,dosage", examples="2k", gpu_hours=5, top=10)
+    from whichmodel.catalog import load_catalog
+
+    cat = load_catalog([])
+    rank = next(r.rank for r in advice.recommendations if cat.models[r.model].library == "gliner")
+    script = whichmodel.recipe(advice, rank=rank)
+    tree = ast.parse(script)
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert {"gliner", "gliner.training", "gliner.data_processing.collator"} <= modules
+    assert "transformers" not in _imports(tree) and _calls(tree, "Trainer")
+
+
+def test_the_library_is_catalog_knowledge_not_a_name(tmp_path):
+    """A model named nothing like GLiNER, with `library: gliner` in a user catalog, gets the gliner recipe;
+    the same entry without it gets transformers."""
+    from whichmodel import inputs
+    from whichmodel.engine import advise
+
+    entry = """models:
+- id: span-tagger
+  hub_id: me/span-tagger
+  family: encoder-only
+  objective: replaced-token-detection
+  params_b: 0.2
+  context_tokens: 512
+  license: apache-2.0
+  languages: [en]
+  tasks: [token-classification]
+  variant: task
+  open_labels: true
+  sources: [my notes]
+"""
+    for library, module in (("  library: gliner\n", "gliner"), ("", "transformers")):
+        path = tmp_path / f"m{len(library)}.yaml"
+        path.write_text(entry + library)
+        cat = inputs.load([path])
+        scope = inputs.build_scope(cat, None, {"tasks": ["ner"], "labels": ["drug"]})
+        result = advise(scope, cat, models=[cat.models["span-tagger"]])
+        assert [r.model for r in result.recommendations] == ["span-tagger"]
+        assert module in _imports(ast.parse(rcp.build(result, cat)))
+
+
+def test_embedders_and_rerankers_as_is_use_sentence_transformers(run):
+    code, out, _ = run("recipe", "--task", "semantic-search")
+    assert code == 0
+    tree = ast.parse(out)
+    assert "sentence_transformers" in _imports(tree) and _calls(tree, "SentenceTransformer")
+    assert _calls(tree, "encode") and not _calls(tree, "pipeline")
+    code, out, _ = run("recipe", "--task", "rerank")
+    assert code == 0
+    tree = ast.parse(out)
+    assert _calls(tree, "CrossEncoder") and _calls(tree, "rank") and not _calls(tree, "pipeline")
+
+
+def test_setfit_for_a_sentence_transformer_with_few_labels_and_a_trainer_for_a_base_encoder():
+    from whichmodel.catalog import load_catalog
+    from whichmodel.rules import is_sentence_encoder
+
+    cat = load_catalog([])
+    advice = whichmodel.advise(
+        task="text-classification", examples=128, labels="spam,ham", gpu_hours=2, top=15
+    )
+    kinds = set()
+    for r in advice.recommendations:
+        if r.strategy != "full-finetune":
+            continue
+        tree = ast.parse(whichmodel.recipe(advice, rank=r.rank))
+        setfit = "setfit" in _imports(tree)
+        assert setfit == is_sentence_encoder(cat.models[r.model]), r.model
+        if setfit:
+            assert _calls(tree, "SetFitModel.from_pretrained") or _calls(tree, "from_pretrained")
+            assert _assigned(tree, "LABELS") == ["spam", "ham"]
+        kinds.add(setfit)
+    assert kinds == {True, False}, "the scope should hold both a sentence-transformer and a base encoder"
+    # beyond the engine's SetFit range the same model gets a transformers Trainer
+    from whichmodel.rules import SETFIT_MAX_EXAMPLES
+
+    many = whichmodel.advise(
+        task="text-classification", examples=SETFIT_MAX_EXAMPLES * 5, labels="spam,ham", gpu_hours=20, top=15
+    )
+    for r in many.recommendations:
+        if r.strategy == "full-finetune" and is_sentence_encoder(cat.models[r.model]):
+            assert "setfit" not in _imports(ast.parse(whichmodel.recipe(many, rank=r.rank)))
+
+
+def test_an_nli_classifier_as_is_runs_zero_shot_on_the_users_labels_and_a_chat_model_is_prompted(run):
+    code, out, _ = run(
+        "recipe", "--task", "text-classification", "--labels", "spam,ham", "--top", "10", "--json"
+    )
+    assert code == 0
+    doc = json.loads(out)
+    tree = ast.parse(doc["recipe"])
+    (pipe,) = _calls(tree, "pipeline")
+    assert ast.literal_eval(pipe.args[0]) == "zero-shot-classification", doc["model"]
+    (call,) = [c for c in _calls(tree, "pipe")]
+    assert _kwargs(call)["candidate_labels"] == ["spam", "ham"]
+    advice = whichmodel.advise(task="text-classification", labels="spam,ham", serve="cpu", top=10)
+    decoder = next(r for r in advice.recommendations if r.family == "decoder-only" and r.strategy == "as-is")
+    tree = ast.parse(whichmodel.recipe(advice, rank=decoder.rank))
+    (pipe,) = _calls(tree, "pipeline")
+    assert ast.literal_eval(pipe.args[0]) == "text-generation"

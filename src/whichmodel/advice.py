@@ -1,7 +1,5 @@
 """The advice document (`advise --json`): pydantic models, the single source of its JSON Schema."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Any, Self
 

@@ -5,8 +5,6 @@ sections (``models``, ``tasks``, ``architectures``, ``accelerators``, ``serving`
 ``weights``); every section is optional in any one file. The bundled files together must provide them all.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -16,6 +14,10 @@ from whichmodel.vocab import Component, Family, Prefer
 
 Fit = Literal["good", "possible", "poor"]
 Variant = Literal["base", "instruct", "task"]
+# The library that loads and runs a model (recipes write code for it): transformers unless a model or its task
+# says otherwise (GLiNER checkpoints need the gliner package; embedders and cross-encoders are used through
+# sentence-transformers).
+Library = Literal["transformers", "sentence-transformers", "gliner"]
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._+-]*$", max_length=120)]
 HubId = Annotated[
@@ -128,6 +130,11 @@ class Task(Strict):
         "model closes most of the gap.",
     )
     families: dict[Family, FamilyFit]
+    library: Library | None = Field(
+        default=None,
+        description="The library this task's models are used through when it is not transformers "
+        "(sentence-similarity: sentence-transformers); a model's own `library` wins.",
+    )
     benchmarks: list[TaskBenchmark] = Field(
         default_factory=list, description="Published benchmarks that measure the task, most telling first."
     )
@@ -336,6 +343,11 @@ class Model(Strict):
     specialised_for: list[Id] = Field(
         default_factory=list,
         description="Task ids it was trained or tuned mainly for (a code model: code-generation); empty: a generalist.",
+    )
+    library: Library | None = Field(
+        default=None,
+        description="The library that loads it when plain transformers cannot (GLiNER: gliner); null: its "
+        "task's library, else transformers.",
     )
     release: Id | None = Field(
         default=None,

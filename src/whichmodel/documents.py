@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from whichmodel.catalog_schema import Accelerator, Architecture, Model, Task
+from whichmodel.catalog_schema import Accelerator, Architecture, Language, Model, Task
 
 
 class Document(BaseModel):
@@ -145,6 +145,7 @@ DOCUMENTS: dict[str, Any] = {
     "catalog-list": list[Model],
     "catalog-show": CatalogShowDoc,
     "accelerators": list[Accelerator],
+    "languages": list[Language],
     "validate": ValidateDoc,
     "hub-info": HubInfoDoc,
     "hub-discover": list[DiscoveredDoc],

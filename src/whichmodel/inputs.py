@@ -121,12 +121,20 @@ def _normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
         return normalize(raw, catalog)
     except ScopeProblem as exc:
         close = f"; closest: {', '.join(repr(m) for m in exc.matches)}" if exc.matches else ""
-        listing = {
-            "tasks": "Run `whichmodel tasks` to see them all",
-            "gpu": "Run `whichmodel catalog accelerators` to see them all",
-            "serve": "Use an accelerator id, cpu or edge",
-        }.get(exc.field, "See `whichmodel advise --help`")
+        listing = exc.hint or HINTS.get(exc.field, "See `whichmodel advise --help`")
         raise UsageError(f"{flag_for(exc.field)}: {exc.message}{close}", listing) from None
+
+
+LANGUAGE_HINT = "Run `whichmodel catalog languages` to see the codes"
+# A scope field -> the fix named when the catalog cannot resolve its value.
+HINTS: dict[str, str] = {
+    "tasks": "Run `whichmodel tasks` to see them all",
+    "gpu": "Run `whichmodel catalog accelerators` to see them all",
+    "serve": "Use an accelerator id, cpu or edge",
+    "languages": LANGUAGE_HINT + " ('code' and 'multi' too)",
+    "source_languages": LANGUAGE_HINT,
+    "target_languages": LANGUAGE_HINT,
+}
 
 
 # --- numbers and names ------------------------------------------------------------------------------------

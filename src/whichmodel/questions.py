@@ -10,6 +10,7 @@ suggestion to confirm). The answers form a scope document (:class:`whichmodel.sc
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Callable, Sequence
@@ -69,6 +70,9 @@ class Question:
     options: Callable[[Context], list[Choice]] | None = None
     completions: Callable[[Context], list[Choice]] | None = None
     multiple: bool = False
+    blank: str = (
+        "general"  # the answer that stands for no value (None): general domain, no labels, any language
+    )
 
     def hint_text(self, ctx: Context) -> str:
         return self.hint(ctx) if callable(self.hint) else self.hint
@@ -296,10 +300,100 @@ def parse_languages(text: str, ctx: Context) -> list[str]:
             out.append(code)
     if not out:
         raise Invalid("name at least one language (en, fr, ..., code or multi)")
+    _known_codes(out, ctx, "languages")
     spoken = [c for c in out if c != "code"]
     if "translation" in _task_ids(ctx) and "multi" not in out and len(spoken) < 2:
         raise Invalid("translation needs at least two languages (source and target), e.g. en, de; or multi")
     return out
+
+
+def _known_codes(codes: list[str], ctx: Context, fieldname: str) -> None:
+    """Each code is one the catalog knows (catalog/languages.yaml), as `advise` checks it."""
+    from whichmodel.scope import ScopeProblem, _codes
+
+    try:
+        _codes(codes, fieldname, ctx.catalog, natural=fieldname != "languages")
+    except ScopeProblem as exc:
+        bad = exc.message.split("'")[1] if "'" in exc.message else ""
+        if exc.matches and len(bad) > 3:  # a language name (japanse -> ja); a code is not guessed at
+            fixed = ", ".join(exc.matches[0] if c == bad else c for c in codes)
+            raise Invalid(exc.message, suggestion=fixed, label=exc.matches[0]) from None
+        raise Invalid(exc.message) from None
+
+
+ANY = "any"  # a translation side left open: every language (as `advise` without --source/--target-language)
+
+
+def translating(ctx: Context) -> bool:
+    return "translation" in _task_ids(ctx)
+
+
+def parse_side(fieldname: str) -> Callable[[str, Context], list[str] | None]:
+    """A translation side: language codes or names, or ``any`` (left open, as when the flag is not given)."""
+
+    def parse(text: str, ctx: Context) -> list[str] | None:
+        if fieldname == "target_languages" and (
+            not text.strip() or text.strip().lower() in (ANY, *NONE_WORDS)
+        ):
+            raise Invalid("name the language to translate into (fr, ja, ...)")
+        if text.strip().lower() in (ANY, *NONE_WORDS):
+            return None
+        codes = [LANGUAGE_NAMES.get(p.lower(), p.lower()) for p in _split(text)]
+        _field_check(fieldname, codes)
+        _known_codes(codes, ctx, fieldname)
+        if fieldname == "target_languages":
+            source = ctx.answers.get("source_languages") or []
+            if not any(a != b for a in source for b in codes):
+                raise Invalid(f"translating {', '.join(source)} into {', '.join(codes)} needs no model")
+        return codes
+
+    return parse
+
+
+# -- labels and preference --------------------------------------------------------------------------------
+
+LABEL_OUTPUTS = ("label", "labels", "tags")  # tasks whose output is a label set (catalog tasks: output)
+
+
+def wants_labels(ctx: Context) -> bool:
+    """Whether a task of the answers predicts labels or entity types (its catalog ``output``)."""
+    return any(ctx.catalog.tasks[t].output in LABEL_OUTPUTS for t in _task_ids(ctx) if t in ctx.catalog.tasks)
+
+
+def parse_labels(text: str, ctx: Context) -> list[str] | None:
+    if text.strip().lower() in NONE_WORDS:
+        return None
+    value: list[str] | None = _field_check("labels", text)
+    return value
+
+
+PREFER_MEANING = {
+    "quality": "the best expected quality that fits, whatever it costs",
+    "balanced": "the cheaper of two candidates within a small quality margin",
+    "cost": "the cheapest that is good enough",
+}
+
+
+def prefer_options(ctx: Context) -> list[Choice]:
+    return [Choice(x, PREFER_MEANING[x]) for x in PREFER_MEANING]
+
+
+def parse_prefer(text: str, ctx: Context) -> str:
+    value: str = _field_check("prefer", text.strip().lower())
+    return value
+
+
+# production traffic not known yet: no monthly serving cost (as advise without --daily-tokens)
+UNKNOWN = "unknown"
+
+
+def parse_daily_tokens(text: str, ctx: Context) -> int | None:
+    """Production traffic in tokens a day, or ``unknown`` (None, as when --daily-tokens is not given)."""
+    t = text.strip().lower()
+    if t in (UNKNOWN, "?", "not sure", "don't know", "dont know"):
+        return None
+    value: int = _number(text, "daily_tokens", whole=True)
+    return value
 
 
 # -- domain -----------------------------------------------------------------------------------------------
@@ -470,13 +564,31 @@ def complete(q: Question, text: str, ctx: Context) -> list[Choice]:
 BACK = "<"  # typed at a question: go back to the previous one
 
 
-def check(q: Question, text: str, ctx: Context) -> str | None:
+NO_DEFAULT_DONE = "this question has no default: answer it first, then done takes the defaults for the rest"
+
+
+def has_default(q: Question, ctx: Context) -> bool:
+    """Whether Enter alone answers ``q`` (translate into has no default: a source needs a target)."""
+    try:
+        answer(q, "", ctx)
+    except Invalid:
+        return False
+    return True
+
+
+def check(q: Question, text: str, ctx: Context, default: str | None = None) -> str | None:
     """Why ``text`` is not (yet) an answer to ``q``, for a terminal that checks as you type; None when fine.
 
-    Empty text (the default), ``done`` and ``<`` (back) are always fine. A near miss names the fix."""
+    ``<`` (back) is always fine; ``done`` unless the question has no default. Empty text stands for ``default`` (what Enter accepts: the
+    answer given before, else the question's default) and is fine when that parses: a question with no
+    default (translate into) says what it needs instead of taking an empty answer. A near miss names the fix."""
     t = text.strip()
-    if not t or is_done(t) or t == BACK:
+    if t == BACK:
         return None
+    if is_done(t):
+        return None if has_default(q, ctx) or q.id in ctx.answers else errors_sentence(NO_DEFAULT_DONE)
+    if not t:
+        t = (default if default is not None else q.default(ctx)).strip()
     try:
         answer(q, t, ctx)
     except Invalid as exc:
@@ -500,7 +612,8 @@ def plan(ctx: Context) -> tuple[int, int]:
             continue
         asked += 1
         if q.id not in trial.answers:
-            trial.answers[q.id] = answer(q, "", trial)
+            with contextlib.suppress(Invalid):  # a question with no default (translate into) is asked
+                trial.answers[q.id] = answer(q, "", trial)
     return asked, len(QUESTIONS)
 
 
@@ -535,6 +648,51 @@ QUESTIONS: tuple[Question, ...] = (
         default=_languages_default,
         parse=parse_languages,
         completions=language_words,
+        multiple=True,
+        applies=lambda ctx: not translating(ctx),
+        skipped_because="translation asks for the source and target languages instead",
+    ),
+    Question(
+        id="source_languages",
+        label="translate from",
+        text="Which language will you translate from?",
+        why="A translation model covers some directions only; many translate only into or out of English.",
+        hint="A language code or name (en, de, japanese, ...), several separated by commas; any to leave "
+        "the directions open.",
+        default=lambda ctx: ANY,
+        blank=ANY,
+        parse=parse_side("source_languages"),
+        applies=translating,
+        skipped_because="not a translation",
+        completions=language_words,
+        multiple=True,
+    ),
+    Question(
+        id="target_languages",
+        label="translate into",
+        text="Which language will you translate into?",
+        why="A checkpoint lacking a direction you need is not offered.",
+        hint="A language code or name (fr, ja, ...), several separated by commas.",
+        default=lambda ctx: "",  # no default: a source needs a target
+        blank=ANY,
+        parse=parse_side("target_languages"),
+        applies=lambda ctx: translating(ctx) and bool(ctx.answers.get("source_languages")),
+        skipped_because="no source language (the directions are left open)",
+        completions=language_words,
+        multiple=True,
+    ),
+    Question(
+        id="labels",
+        label="labels",
+        text="Which classes or entity types should it predict?",
+        why="A ready checkpoint is used as it is only when its labels cover yours; otherwise a zero-shot "
+        "model or fine-tuning.",
+        hint="Names separated by commas (positive, negative; or PER, ORG, drug); none if you have not decided.",
+        default=lambda ctx: "none",
+        blank="none",
+        parse=parse_labels,
+        applies=wants_labels,
+        skipped_because="the task predicts no label set",
         multiple=True,
     ),
     Question(
@@ -606,6 +764,28 @@ QUESTIONS: tuple[Question, ...] = (
         options=license_options,
     ),
     Question(
+        id="prefer",
+        label="preference",
+        text="How should cost weigh against quality?",
+        why="Among models that fit, a cheaper one may be nearly as good: say which matters more.",
+        hint="quality · balanced (the cheaper of two close candidates) · cost.",
+        default=lambda ctx: str(DEFAULTS["prefer"]),
+        parse=parse_prefer,
+        kind="select",
+        options=prefer_options,
+    ),
+    Question(
+        id="daily_tokens",
+        label="daily tokens",
+        text="How many tokens a day will it process in production?",
+        why="Traffic turns a serving rate into a monthly cost, which the ranking then weighs.",
+        hint="Tokens a day, input and output together: 500k, 20M; unknown if you cannot say yet (then no "
+        "monthly cost is shown).",
+        default=lambda ctx: UNKNOWN,
+        blank=UNKNOWN,
+        parse=parse_daily_tokens,
+    ),
+    Question(
         id="gpu_hours",
         label="training budget (GPU-hours)",
         text="How many GPU-hours can you spend on training?",
@@ -653,10 +833,10 @@ def applicable(ctx: Context, questions: Sequence[Question] = QUESTIONS) -> list[
     return [q for q in questions if q.applies(ctx)]
 
 
-def show_value(value: Any) -> str:
+def show_value(value: Any, q: Question | None = None) -> str:
     """An answer as the summary shows it."""
     if value is None:
-        return GENERAL
+        return q.blank if q is not None else GENERAL
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():
@@ -666,10 +846,10 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def as_text(value: Any) -> str:
+def as_text(value: Any, q: Question | None = None) -> str:
     """An answer as text its question parses back to the same value (for a default when going back)."""
     if value is None:
-        return GENERAL
+        return q.blank if q is not None else GENERAL
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, float):

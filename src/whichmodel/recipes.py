@@ -62,7 +62,6 @@ ENCODER_HEADS = {
     "question-answering": "AutoModelForQuestionAnswering",
     "fill-mask": "AutoModelForMaskedLM",
 }
-EMBEDDING_TASKS = ("feature-extraction", "sentence-similarity")
 PIPELINE_FALLBACK = {"chat": "text-generation", "code-generation": "text-generation"}
 NO_GPU_SERVING = ("cpu", "edge")  # vLLM is written for GPUs; these get a transformers pipeline
 
@@ -96,6 +95,29 @@ class Plan:
     serve: str
     gpu: str
     gpus: int
+    library: str = "transformers"  # what loads the model (catalog: the model's `library`, else its task's)
+    model_tasks: tuple[str, ...] = ()  # the catalog entry's tasks (an NLI model's zero-shot-classification)
+    examples: int = 0  # the scope's labelled examples
+    generative: bool = True  # whether the task's output is generated text (catalog tasks: generative)
+
+
+def library_for(catalog: Catalog, model: Any, task: str) -> str:
+    """The library a recipe uses: the model's own ``library`` (GLiNER: gliner), else the user's task's
+    (sentence-similarity: sentence-transformers), else, for a checkpoint trained for a task (variant task),
+    that task's (a sentence encoder asked to classify is still a sentence-transformer), else transformers.
+    Knowledge from the catalog, not from model names."""
+    if model is not None and getattr(model, "library", None):
+        return str(model.library)
+    t = catalog.tasks.get(task)
+    if t is not None and t.library:
+        return str(t.library)
+    if getattr(model, "variant", None) != "task":
+        return "transformers"  # a base checkpoint is loaded with transformers whatever tasks it can learn
+    for tid in getattr(model, "tasks", None) or []:
+        mt = catalog.tasks.get(tid)
+        if mt is not None and mt.library:
+            return str(mt.library)
+    return "transformers"
 
 
 def _comment(text: Any) -> str:
@@ -187,6 +209,10 @@ def plan(advice: Advice, catalog: Catalog, rank: int = 1) -> Plan:
         serve=scope.serve,
         gpu=scope.gpu,
         gpus=scope.gpus,
+        library=library_for(catalog, model, task),
+        model_tasks=tuple(getattr(model, "tasks", None) or ()),
+        examples=scope.examples,
+        generative=bool(getattr(t, "generative", True)),
     )
 
 
@@ -234,14 +260,16 @@ def document(advice: Advice, catalog: Catalog, rank: int = 1, to: str = "trl") -
 def render(p: Plan, target: str) -> str:
     if target == "axolotl":
         return axolotl(p)
-    if p.rec.strategy == "as-is":
+    stage = "as-is" if p.rec.strategy == "as-is" else "train"
+    special = LIBRARY_RECIPES.get((p.library, stage, p.task)) or LIBRARY_RECIPES.get((p.library, stage, "*"))
+    if special is not None:
+        return special(p)
+    if stage == "as-is":
         return inference_script(p)
     if p.rec.family == "decoder-only":
         return sft_script(p)
     if p.rec.family == "encoder-decoder":
         return seq2seq_script(p)
-    if p.task in EMBEDDING_TASKS:
-        return embedding_script(p)
     return encoder_script(p)
 
 
@@ -697,7 +725,8 @@ def inference_script(p: Plan) -> str:
         "from transformers import pipeline",
         "",
     ]
-    kwargs = [f"    {p.pipeline_tag!r},", f"    model={p.hub_id!r},"]
+    tag = _as_is_tag(p)
+    kwargs = [f"    {tag!r},", f"    model={p.hub_id!r},"]
     if quant:
         bits = "load_in_4bit" if quant == "int4" else "load_in_8bit"
         lines.append("from transformers import BitsAndBytesConfig")
@@ -706,11 +735,185 @@ def inference_script(p: Plan) -> str:
     if p.serve in NO_GPU_SERVING:
         kwargs.append('    device="cpu",')
     lines += ["pipe = pipeline(", *kwargs, ")"]
+    labels = list(p.labels) or ["positive", "negative"]
     sample = {
         "question-answering": "pipe(question='Who wrote it?', context='It was written by Ada Lovelace.')",
-        "zero-shot-classification": "pipe('I loved it', candidate_labels=['positive', 'negative'])",
+        "zero-shot-classification": f"pipe('I loved it', candidate_labels={labels!r})",
         "translation": "pipe('The weather is nice today.')",
         "summarization": "pipe('Paste a long article here ...')",
-    }.get(p.pipeline_tag, "pipe('Your text here.')")
+        "text-generation": "pipe([{'role': 'user', 'content': "
+        + repr(_prompt(p))
+        + "}], max_new_tokens=64)[0]['generated_text'][-1]",
+    }.get(tag, "pipe('Your text here.')")
     lines.append(f"print({sample})")
     return _py(lines)
+
+
+def _as_is_tag(p: Plan) -> str:
+    """The pipeline a model runs in as it is: a model that takes any label set through NLI runs in the
+    zero-shot pipeline; a model prompted into a task it was not trained for (a chat model asked to classify)
+    in text generation; otherwise the task's own pipeline."""
+    if "zero-shot-classification" in p.model_tasks and p.task in (
+        "text-classification",
+        "zero-shot-classification",
+    ):
+        return "zero-shot-classification"
+    if p.rec.family == "decoder-only" and (
+        not p.generative or (p.model_tasks and p.task not in p.model_tasks)
+    ):
+        return "text-generation"  # a causal LM labels, tags or ranks by writing its answer
+    return p.pipeline_tag
+
+
+def _prompt(p: Plan) -> str:
+    if p.labels:
+        return f"Answer with one of {', '.join(p.labels)}. Text: Your text here."
+    return f"{p.task}: Your text here."
+
+
+# --- libraries other than transformers: catalog `library` (model or task) -> recipe ---------------------
+
+
+def gliner_inference(p: Plan) -> str:
+    """GLiNER finds spans of any entity types named at run time: GLiNER.from_pretrained + predict_entities
+    (github.com/urchade/GLiNER README)."""
+    r = p.rec
+    labels = list(p.labels) or ["person", "organization", "location"]
+    lines = header(
+        p, f"Use {_comment(r.model)} as it is with the gliner library (zero-shot NER, no training)"
+    )
+    lines += [
+        "# pip install gliner",
+        "from gliner import GLiNER",
+        "",
+        f"model = GLiNER.from_pretrained({p.hub_id!r})",
+        f"LABELS = {labels!r}" + ("  # from --labels" if p.labels else "  # pass --labels to fill in yours"),
+        "text = 'Your text here.'",
+        "for entity in model.predict_entities(text, LABELS, threshold=0.5):",
+        "    print(entity['text'], '=>', entity['label'])",
+    ]
+    return _py(lines)
+
+
+def gliner_finetune(p: Plan) -> str:
+    """Fine-tuning a GLiNER checkpoint on labelled spans: gliner's Trainer and DataCollator (GLiNER README,
+    'Fine-tuning': gliner.training.Trainer/TrainingArguments, gliner.data_processing.collator.DataCollator)."""
+    r = p.rec
+    lines = header(p, f"{r.strategy} of a GLiNER model with the gliner library")
+    lines += [
+        "# pip install gliner datasets",
+        "import json",
+        "",
+        "from gliner import GLiNER",
+        "from gliner.data_processing.collator import DataCollator",
+        "from gliner.training import Trainer, TrainingArguments",
+        "",
+        f"MODEL = {p.hub_id!r}",
+        *_labels_block(p, False),
+        "",
+        "model = GLiNER.from_pretrained(MODEL)",
+        "# Rows with 'tokenized_text' (words) and 'ner': [[first word, last word, label], ...].",
+        "with open('train.json', encoding='utf-8') as f:",
+        "    train = json.load(f)",
+        "collator = DataCollator(model.config, data_processor=model.data_processor, prepare_labels=True)",
+    ]
+    lines += _training_args(p, "TrainingArguments", [])
+    lines += [
+        "",
+        "trainer = Trainer(",
+        "    model=model,",
+        "    args=args,",
+        "    train_dataset=train,",
+        "    tokenizer=model.data_processor.transformer_tokenizer,",
+        "    data_collator=collator,",
+        ")",
+        "trainer.train()",
+        "model.save_pretrained(args.output_dir)",
+    ]
+    return _py(lines)
+
+
+def sentence_transformer_inference(p: Plan) -> str:
+    """Embeddings with sentence-transformers: SentenceTransformer(model).encode and its similarity (sbert.net)."""
+    r = p.rec
+    lines = header(
+        p, f"Use {_comment(r.model)} as it is with sentence-transformers (embeddings, no training)"
+    )
+    lines += [
+        "# pip install sentence-transformers",
+        "from sentence_transformers import SentenceTransformer",
+        "",
+        f"model = SentenceTransformer({p.hub_id!r})",
+        "docs = ['The cat sits on the mat.', 'Stock markets fell sharply today.']",
+        "query = 'Where is the cat?'",
+        "scores = model.similarity(model.encode([query]), model.encode(docs))",
+        "print(scores)",
+    ]
+    return _py(lines)
+
+
+def cross_encoder_inference(p: Plan) -> str:
+    """Reranking with a sentence-transformers CrossEncoder: CrossEncoder(model).rank(query, documents)
+    (sbert.net/docs/cross_encoder/usage/usage.html)."""
+    r = p.rec
+    lines = header(
+        p, f"Use {_comment(r.model)} as it is with a sentence-transformers CrossEncoder (reranking)"
+    )
+    lines += [
+        "# pip install sentence-transformers",
+        "from sentence_transformers import CrossEncoder",
+        "",
+        f"model = CrossEncoder({p.hub_id!r})",
+        "docs = ['The cat sits on the mat.', 'Stock markets fell sharply today.']",
+        "for hit in model.rank('Where is the cat?', docs):",
+        "    print(round(float(hit['score']), 3), docs[hit['corpus_id']])",
+    ]
+    return _py(lines)
+
+
+def setfit_script(p: Plan) -> str:
+    """SetFit: contrastive fine-tuning of a sentence-transformer plus a classification head, strong with 8-16
+    examples per class (Tunstall et al. 2022, arXiv:2209.11055; setfit README: SetFitModel, Trainer)."""
+    r = p.rec
+    lines = header(
+        p, f"SetFit fine-tuning of {_comment(r.model)} (a sentence-transformer) for text classification"
+    )
+    lines += [
+        "# pip install setfit datasets",
+        "from datasets import load_dataset",
+        "from setfit import SetFitModel, Trainer, TrainingArguments",
+        "",
+        f"MODEL = {p.hub_id!r}",
+        *_labels_block(p, False),
+        "",
+        "model = SetFitModel.from_pretrained(MODEL, labels=LABELS)",
+        "# Rows with 'text' and 'label' (a label name); 8 to 16 per class are enough to start.",
+        'dataset = load_dataset("json", data_files={"train": "train.jsonl"})["train"]',
+        f"args = TrainingArguments(batch_size={p.micro_batch or 16}, num_epochs=1)",
+        "trainer = Trainer(model=model, args=args, train_dataset=dataset)",
+        "trainer.train()",
+        "model.save_pretrained('out-setfit')",
+        "print(model.predict(['Your text here.']))",
+    ]
+    return _py(lines)
+
+
+def sentence_encoder_classifier(p: Plan) -> str:
+    """A sentence-transformer trained to classify: SetFit up to the example count where the engine prefers it
+    (rules.SETFIT_MAX_EXAMPLES), a transformers Trainer with a classification head beyond."""
+    from whichmodel.rules import SETFIT_MAX_EXAMPLES
+
+    return setfit_script(p) if p.examples <= SETFIT_MAX_EXAMPLES else encoder_script(p)
+
+
+# (library, stage, task or "*") -> the recipe; anything not listed gets the transformers recipe for its family.
+LIBRARY_RECIPES: dict[tuple[str, str, str], Any] = {
+    ("gliner", "as-is", "*"): gliner_inference,
+    ("gliner", "train", "*"): gliner_finetune,
+    ("sentence-transformers", "as-is", "text-ranking"): cross_encoder_inference,
+    ("sentence-transformers", "as-is", "feature-extraction"): sentence_transformer_inference,
+    ("sentence-transformers", "as-is", "sentence-similarity"): sentence_transformer_inference,
+    ("sentence-transformers", "train", "feature-extraction"): embedding_script,
+    ("sentence-transformers", "train", "sentence-similarity"): embedding_script,
+    ("sentence-transformers", "train", "text-classification"): sentence_encoder_classifier,
+}

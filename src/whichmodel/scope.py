@@ -5,8 +5,6 @@ A scope comes from flags, a scope file (YAML or JSON mapping of the same fields)
 catalog, applies defaults and lists every default it applied in ``assumed``.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Any
 
@@ -142,7 +140,7 @@ class ScopeInput(BaseModel):
         return PARSERS[info.field_name](v)
 
     @classmethod
-    def from_flags(cls, flags: dict[str, str | list[str] | None]) -> ScopeInput:
+    def from_flags(cls, flags: dict[str, str | list[str] | None]) -> "ScopeInput":
         """A scope from command-line strings: the same parsers as a scope file, without building pydantic's
         validators (flags are always strings, so the type checks a file needs cannot fail here)."""
         values: dict[str, Any] = {}
@@ -167,14 +165,50 @@ class ScopeFieldError(ValueError):
         self.message = message
 
 
-def _strings(max_length: int) -> Any:
+# What each list field holds, for its error messages: (plural noun, an example of the list written well).
+LIST_WORDS: dict[str, tuple[str, str]] = {
+    "tasks": ("tasks", "summarization,ner"),
+    "languages": ("languages", "en,de"),
+    "labels": ("labels", "PER,ORG,LOC"),
+    "source_languages": ("source languages", "en,de"),
+    "target_languages": ("target languages", "fr,ja"),
+}
+
+
+def _items(field: str, max_length: int) -> Any:
+    """The parser of a list field: a comma-separated string, or a list whose strings may hold commas (a flag
+    given several times, a scope file's list). Every item is stripped; an empty item (``a,,b``, ``,``, ``""``)
+    and an item given twice (compared case-insensitively) are errors naming the item and the fix, never
+    dropped silently. Items that are not strings are left for pydantic to report."""
+    noun, example = LIST_WORDS[field]
+
     def parse(v: Any) -> Any:
-        items = [p.strip() for p in v.split(",") if p.strip()] if isinstance(v, str) else v
-        if isinstance(items, list):
-            for item in items:
-                if isinstance(item, str) and not 1 <= len(item) <= max_length:
+        if not isinstance(v, str | list):
+            return v  # pydantic reports the type
+        raw = [v] if isinstance(v, str) else v
+        out: list[Any] = []
+        seen: dict[str, str] = {}
+        for entry in raw:
+            if not isinstance(entry, str):
+                out.append(entry)
+                continue
+            if not entry.strip():
+                raise ValueError(f"empty; give one or more {noun}, e.g. {example}")
+            for part in entry.split(","):
+                item = part.strip()
+                if not item:
+                    shown = entry if len(entry) <= 40 else entry[:40] + "..."
+                    raise ValueError(
+                        f"{shown!r} has an empty item; give the {noun} separated by single commas, e.g. {example}"
+                    )
+                if len(item) > max_length:
                     raise ValueError(f"{item[:40]!r} must be 1 to {max_length} characters")
-        return items
+                key = item.lower()
+                if key in seen:
+                    raise ValueError(f"{item!r} is given twice; give each of the {noun} once")
+                seen[key] = item
+                out.append(item)
+        return out
 
     return parse
 
@@ -208,23 +242,10 @@ def _prefer(v: Any) -> Any:
     return v
 
 
-def _labels(v: Any) -> Any:
-    items = _strings(80)(v)
-    if isinstance(items, list):
-        out: list[Any] = []
-        for item in items:
-            for part in item.split(",") if isinstance(item, str) else [item]:
-                part = part.strip() if isinstance(part, str) else part
-                if part and part not in out:
-                    out.append(part)
-        return out
-    return items
-
-
 # One parser per field: used by scope files (through pydantic, which then checks the types) and by flags.
 PARSERS: dict[str, Any] = {
-    "tasks": _strings(80),
-    "languages": _strings(20),
+    "tasks": _items("tasks", 80),
+    "languages": _items("languages", 20),
     "examples": lambda v: _count(v, "examples"),
     "domain_tokens": lambda v: _count(v, "domain_tokens"),
     "input_tokens": lambda v: _count(v, "input_tokens", positive=True),
@@ -235,9 +256,9 @@ PARSERS: dict[str, Any] = {
     "serve": _lower,
     "domain": _domain,
     "license": _license,
-    "labels": _labels,
-    "source_languages": _strings(20),
-    "target_languages": _strings(20),
+    "labels": _items("labels", 80),
+    "source_languages": _items("source_languages", 20),
+    "target_languages": _items("target_languages", 20),
     "prefer": _prefer,
     "daily_tokens": lambda v: _count(v, "daily_tokens"),
 }
@@ -293,30 +314,61 @@ class Scope(BaseModel):
 
 
 class ScopeProblem(ValueError):
-    """A scope value the catalog cannot resolve; ``field`` names it, ``matches`` are close names."""
+    """A scope value the catalog cannot resolve; ``field`` names it, ``matches`` are close names, ``hint`` the
+    fix when it is not the field's usual one."""
 
-    def __init__(self, field: str, message: str, matches: list[str] | None = None) -> None:
+    def __init__(self, field: str, message: str, matches: list[str] | None = None, hint: str = "") -> None:
         super().__init__(message)
         self.field = field
         self.message = message
         self.matches = matches or []
+        self.hint = hint
 
 
 LANGUAGE_SPECIALS = {"code", "multi"}
+LANGUAGE_ALIASES = {"multilingual": "multi", "many": "multi"}
 
 
-def _codes(raw: list[str], field: str, natural: bool = False) -> list[str]:
+def _close_languages(word: str, catalog: Catalog) -> list[str]:
+    """Codes close to an unknown language word: the code of a language named so (german -> de), else codes
+    and names that differ by a letter or two."""
+    import difflib
+
+    low = word.strip().lower()
+    named = [lang.id for lang in catalog.languages.values() if lang.name.lower() == low]
+    if named:
+        return named
+    names = {lang.name.lower(): lang.id for lang in catalog.languages.values()}
+    near = [names[n] for n in difflib.get_close_matches(low, list(names), n=2, cutoff=0.75)]
+    if len(low) <= 3:
+        near += difflib.get_close_matches(low, list(catalog.languages), n=3, cutoff=0.5)
+    return list(dict.fromkeys(near))[:4]
+
+
+def _codes(raw: list[str], field: str, catalog: Catalog, natural: bool = False) -> list[str]:
+    """Language codes checked against the catalog's languages (catalog/languages.yaml); an alias of a code
+    already given is an error like any item given twice."""
     out: list[str] = []
+    given: dict[str, str] = {}
     for lang in raw:
         code = lang.strip().lower()
-        if code in ("multilingual", "many"):
-            code = "multi"
+        code = LANGUAGE_ALIASES.get(code, code)
         special = code in LANGUAGE_SPECIALS and not natural
+        kind = "an ISO 639-1 code" if natural else "an ISO 639-1 code, 'code' or 'multi'"
         if not (special or (code.isalpha() and 2 <= len(code) <= 3 and code not in LANGUAGE_SPECIALS)):
-            kind = "an ISO 639-1 code" if natural else "an ISO 639-1 code, 'code' or 'multi'"
-            raise ScopeProblem(field, f"{lang!r} is not {kind}")
-        if code not in out:
-            out.append(code)
+            raise ScopeProblem(field, f"{lang!r} is not {kind}", _close_languages(lang, catalog))
+        if not special and catalog.languages and code not in catalog.languages:
+            raise ScopeProblem(
+                field,
+                f"{lang!r} is not a language code the catalog knows",
+                _close_languages(lang, catalog),
+            )
+        if code in given:
+            raise ScopeProblem(
+                field, f"{lang!r} and {given[code]!r} name the same language", hint="Give each language once"
+            )
+        given[code] = lang
+        out.append(code)
     return out
 
 
@@ -325,13 +377,44 @@ def _directions(
 ) -> list[str]:
     """Translation directions needed: every source to every target; with --language alone, every pair."""
     if "translation" not in tasks:
+        if src or tgt:
+            field = "source_languages" if src else "target_languages"
+            raise ScopeProblem(
+                field,
+                "names a translation direction, but the task is not translation",
+                hint="Add --task translation, or give the text's languages with --language",
+            )
         return []
     natural = [lang for lang in languages if lang not in LANGUAGE_SPECIALS]
     if src or tgt:
         sources = src or [lang for lang in natural if lang not in tgt]
         targets = tgt or [lang for lang in natural if lang not in src]
-        return [f"{a}-{b}" for a in sources for b in targets if a != b]
+        pairs = [f"{a}-{b}" for a in sources for b in targets if a != b]
+        if not pairs:
+            if src and tgt:
+                raise ScopeProblem(
+                    "target_languages",
+                    f"translating {', '.join(src)} into {', '.join(tgt)} needs no model",
+                    hint="Give a target language other than the source",
+                )
+            field, other = (
+                ("source_languages", "--target-language")
+                if src
+                else ("target_languages", "--source-language")
+            )
+            raise ScopeProblem(
+                field,
+                "names one side of the translation only",
+                hint=f"Give the other side with {other} (or both languages with --language)",
+            )
+        return pairs
     pairs = [f"{a}-{b}" for a in natural for b in natural if a != b]
+    if len(natural) == 1 and "multi" not in languages:
+        raise ScopeProblem(
+            "languages",
+            f"translation needs two languages and {natural[0]!r} is one",
+            hint=f"Add the other (--language {natural[0]},de) or give --source-language and --target-language",
+        )
     if pairs:
         assumed.append(
             Assumed.model_construct(
@@ -360,9 +443,13 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
             tid = catalog.task(name).id
         except UnknownName as exc:
             raise ScopeProblem("tasks", f"unknown task {name!r}", exc.matches) from None
-        if tid not in tasks:
-            tasks.append(tid)
-            words.append(name.strip().lower())
+        if tid in tasks:
+            first = words[tasks.index(tid)]
+            raise ScopeProblem(
+                "tasks", f"{name!r} and {first!r} name the same task ({tid})", hint="Give each task once"
+            )
+        tasks.append(tid)
+        words.append(name.strip().lower())
     values["tasks"] = tasks
     values["task_words"] = words
 
@@ -374,9 +461,9 @@ def normalize(raw: ScopeInput, catalog: Catalog) -> Scope:
             values[key] = default
             assumed.append(Assumed.model_construct(field=key, value=default, why=why))
 
-    src = _codes(values.pop("source_languages", None) or [], "source_languages", natural=True)
-    tgt = _codes(values.pop("target_languages", None) or [], "target_languages", natural=True)
-    languages = _codes(values["languages"], "languages")
+    src = _codes(values.pop("source_languages", None) or [], "source_languages", catalog, natural=True)
+    tgt = _codes(values.pop("target_languages", None) or [], "target_languages", catalog, natural=True)
+    languages = _codes(values["languages"], "languages", catalog)
     if any(a.field == "languages" for a in assumed) and (src or tgt):
         assumed = [a for a in assumed if a.field != "languages"]
         languages = []

@@ -279,3 +279,41 @@ def accelerators(json_: JsonOpt = False, catalog: CatalogOpt = None) -> None:
         grid.add_row(f"{s.id}:", s.description)
     con.print(Text("Serving profiles (--serve), besides any accelerator id:", style="bold"))
     con.print(grid)
+
+
+@app.command("languages")
+def languages(json_: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+    """List the language codes --language, --source-language and --target-language take, with each one's
+    script and how many catalog models list it."""
+    cat = load(catalog)
+    langs = list(cat.languages.values())
+    if json_:
+        output.emit_json([lang.model_dump(mode="json") for lang in langs])
+        return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    counts = {lang.id: 0 for lang in langs}
+    for m in cat.models.values():
+        for code in set(m.languages):
+            if code in counts:
+                counts[code] += 1
+    table = Table(
+        title="Languages", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
+    )
+    table.add_column("code", no_wrap=True)
+    table.add_column("name", overflow="fold", ratio=1)
+    table.add_column("script", no_wrap=True)
+    table.add_column("models", justify="right", no_wrap=True)
+    for lang in langs:
+        table.add_row(lang.id, lang.name, lang.script, str(counts[lang.id]))
+    con = output.console()
+    con.print(table)
+    con.print(
+        Text(
+            "models: catalog models that list the language · --language also takes 'code' (programming "
+            "languages) and 'multi' (many languages)",
+            style="dim",
+        )
+    )

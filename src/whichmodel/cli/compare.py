@@ -73,10 +73,16 @@ def compare(
         )
     cat = load(catalog)
     picked = []
+    given: dict[str, str] = {}
     for name in models:
         m = resolve_model(cat, name)
-        if m not in picked:
-            picked.append(m)
+        if m.id in given:
+            raise errors.usage(
+                f"{name!r} and {given[m.id]!r} name the same model ({m.id}), given twice",
+                "Give each model once",
+            )
+        given[m.id] = name
+        picked.append(m)
     flags = flags_dict(
         task,
         language,

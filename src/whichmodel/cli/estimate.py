@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -12,6 +12,8 @@ from whichmodel.cli import complete, output
 from whichmodel.cli.common import CatalogOpt, JsonOpt, load
 from whichmodel.inputs import DEFAULT_GPU
 from whichmodel.numbers import human
+
+AUTO = "auto"  # --gpu auto: this machine's accelerator (see whichmodel.hardware)
 
 TRAIN_SEQ_LEN = estimator.DEFAULTS.seq_len  # one set of defaults with advise (estimator.DEFAULTS)
 TRAIN_BATCH = estimator.DEFAULTS.micro_batch
@@ -76,9 +78,10 @@ def estimate(
         str | None,
         typer.Option(
             "--gpu",
-            metavar="ID",
-            help=f"Accelerator id or alias; cpu or edge for inference [default: {DEFAULT_GPU}].",
-            autocompletion=complete.accelerators,
+            metavar="ID|auto",
+            help="Accelerator id or alias; cpu or edge for inference; or auto: this machine (its NVIDIA GPU for "
+            f"training; for inference its GPU, Apple chip or CPU and RAM) [default: {DEFAULT_GPU}].",
+            autocompletion=complete.serve,
         ),
     ] = None,
     gpus: Annotated[
@@ -198,8 +201,12 @@ def estimate(
     """Estimate the memory, GPU-hours, wall-clock and cost of one job, with every assumption behind them."""
     from whichmodel.inputs import estimate_document
 
+    cat = load(catalog)
+    detected: list[str] = []
+    if gpu is not None and gpu.strip().lower() == AUTO and strategy is not None:
+        gpu, gpus, detected = _detect(cat, strategy, gpus)
     job, acc, entry, doc = estimate_document(
-        load(catalog),
+        cat,
         model=model,
         params=params,
         strategy=strategy,
@@ -223,10 +230,33 @@ def estimate(
         concurrency=concurrency,
         runtime=runtime,
     )
+    if detected:
+        doc["assumed"] = [*detected, *doc["assumed"]]
+        doc["assumptions"] = [*detected, *doc["assumptions"]]
     if json_:
         output.emit_json(doc)
         return
     _render(job, acc, entry, doc["assumptions"])
+
+
+def _detect(cat: Any, strategy: str, gpus: str | None) -> tuple[str, str | None, list[str]]:
+    """``--gpu auto``: a training job runs on this machine's NVIDIA GPU (every one of its kind unless --gpus
+    says otherwise), an inference job where ``advise --serve auto`` would serve (its GPU, Apple chip, or the
+    CPU with its RAM). Returns the accelerator id, the GPU count and what was detected, as sentences."""
+    from whichmodel.cli.scopeargs import resolve_auto
+
+    try:
+        strat = estimator.normalize_strategy(strategy)
+    except estimator.EstimateError:
+        return AUTO, gpus, []  # estimate_document reports the strategy first
+    if strat in estimator.NO_TRAINING:
+        values: dict[str, Any] = {"serve": AUTO}
+        told = resolve_auto(cat, values, serve_flag="--gpu")
+        return str(values["serve"]), gpus, [why for _, _, why in told]
+    values = {"gpu": AUTO, "gpus": gpus}
+    told = resolve_auto(cat, values)
+    count = values["gpus"]
+    return str(values["gpu"]), None if count is None else str(count), [why for _, _, why in told]
 
 
 def verdict(job: estimator.JobEstimate) -> str:

@@ -76,6 +76,7 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
         ("whichmodel catalog validate my-models.yaml", "check your own catalog file"),
     ],
     "whichmodel catalog accelerators": [("whichmodel catalog accelerators", "GPUs and serving targets")],
+    "whichmodel catalog languages": [("whichmodel catalog languages", "the language codes --language takes")],
     "whichmodel hub": [("whichmodel hub refresh", "fetch downloads and licences for every catalog model")],
     "whichmodel hub refresh": [
         ("whichmodel hub refresh", "every catalog model"),

@@ -79,7 +79,7 @@ class Terminal:
                 line = self._read_with_readline(label, default)
             else:
                 prompt = Text(label, style="bold")
-                if default is not None:
+                if default:
                     prompt.append(" [").append(default, style="cyan").append("]")
                 prompt.append(": ")
                 self.con.print(prompt, end="")
@@ -114,7 +114,7 @@ class Terminal:
             def style(text: str, code: str) -> str:
                 return text
 
-        prompt = style(label, "1") + (f" [{style(default, '36')}]" if default is not None else "") + ": "
+        prompt = style(label, "1") + (f" [{style(default, '36')}]" if default else "") + ": "
         sys.stderr.flush()
         return input(prompt)
 
@@ -168,7 +168,7 @@ class _Back(Exception):
 def default_text(q: qs.Question, ctx: qs.Context) -> str:
     """What Enter stands for: the answer given before (when going back or changing it), else the default."""
     if q.id in ctx.answers:
-        return qs.as_text(ctx.answers[q.id])
+        return qs.as_text(ctx.answers[q.id], q)
     return q.default(ctx)
 
 
@@ -177,6 +177,9 @@ def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
     while True:
         text = term.ask("   " + q.label, default_text(q, ctx))
         if qs.is_done(text):
+            if not qs.has_default(q, ctx) and q.id not in ctx.answers:
+                term.problem(qs.NO_DEFAULT_DONE)
+                continue
             raise _Done
         if text == qs.BACK:
             raise _Back
@@ -194,7 +197,7 @@ def ask_one(term: Terminal, q: qs.Question, ctx: qs.Context) -> Any:
                 except qs.Invalid as again:
                     term.problem(again.message)
                     continue
-                term.say(f"{q.label}: {qs.show_value(value)}", "dim", indent=3)
+                term.say(f"{q.label}: {qs.show_value(value, q)}", "dim", indent=3)
                 return value
 
 
@@ -223,9 +226,12 @@ def walk(ctx: qs.Context, ask: Any, on_done: Any = None) -> dict[str, Any]:
             k += 1
             continue
         if done:
-            ctx.answers[q.id] = qs.answer(q, "", ctx)
-            k += 1
-            continue
+            try:
+                ctx.answers[q.id] = qs.answer(q, "", ctx)
+                k += 1
+                continue
+            except qs.Invalid:  # no default (translate into): asked even after `done`
+                pass
         total, _ = qs.plan(ctx)
         try:
             ctx.answers[q.id] = ask(q, len(history) + 1, total, bool(history))
@@ -290,7 +296,7 @@ class Prompter:
         ]
         if can_back:
             choices += [questionary.Separator(), questionary.Choice("← back", value=qs.BACK)]
-        default = next((c for c in choices if getattr(c, "value", None) == qs.as_text(current)), None)
+        default = next((c for c in choices if getattr(c, "value", None) == qs.as_text(current, q)), None)
         back = f", {BACK_KEYS} back" if can_back else ""
         question = questionary.select(
             q.label,
@@ -323,12 +329,14 @@ class Prompter:
         self.term.say(q.tty_hint or q.hint_text(ctx), "dim", indent=3)
         back = f" · {BACK_KEYS} or < back" if can_back else ""
         tab = " · Tab completes" if q.completions is not None else ""
-        self.term.say(f"Enter: {default}{tab}{back} · done: defaults for the rest", "dim", indent=3)
+        done = " · done: defaults for the rest" if default else ""
+        enter = f"Enter: {default}" if default else "An answer is needed (no default)"
+        self.term.say(f"{enter}{tab}{back}{done}", "dim", indent=3)
         from prompt_toolkit.formatted_text import FormattedText
 
         question = questionary.text(
             q.label,
-            validate=lambda text: qs.check(q, text, ctx) or True,
+            validate=lambda text: qs.check(q, text, ctx, default) or True,
             completer=Words() if q.completions is not None else None,
             complete_while_typing=q.completions is not None,
             placeholder=FormattedText([("fg:ansibrightblack", default)]),
@@ -379,7 +387,7 @@ class Prompter:
             asked = [q for q in qs.QUESTIONS if q.id in ctx.answers]
             width = max(len(q.label) for q in asked)
             choices: list[Any] = [
-                questionary.Choice(f"{q.label:<{width}}  {qs.show_value(ctx.answers[q.id])}", value=q.id)
+                questionary.Choice(f"{q.label:<{width}}  {qs.show_value(ctx.answers[q.id], q)}", value=q.id)
                 for q in asked
             ]
             run = questionary.Choice("▶ Get the advice", value=RUN)
@@ -413,7 +421,8 @@ class Prompter:
                 try:
                     ctx.answers[other.id] = self.ask(other, 0, 0, False, ctx)
                 except (_Back, _Done):
-                    ctx.answers[other.id] = qs.answer(other, "", ctx)
+                    with contextlib.suppress(qs.Invalid):  # no default: left out, advise then says so
+                        ctx.answers[other.id] = qs.answer(other, "", ctx)
 
     # saving
 
@@ -490,7 +499,7 @@ def show_summary(term: Terminal, ctx: qs.Context) -> None:
     grid.add_column(overflow="fold")
     for q in qs.QUESTIONS:
         if q.id in ctx.answers:
-            grid.add_row(q.label, Text(qs.show_value(ctx.answers[q.id]), style="bold"))
+            grid.add_row(q.label, Text(qs.show_value(ctx.answers[q.id], q), style="bold"))
         else:
             grid.add_row(q.label, Text(f"not asked ({q.skipped_because})", style="dim"))
     term.say(grid, indent=3)

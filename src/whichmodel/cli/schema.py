@@ -26,7 +26,7 @@ def schema(
         typer.Argument(
             metavar="DOC",
             help="The document: advise (default), estimate, compare, tasks, architectures, catalog-list, catalog-show, "
-            "accelerators, validate, hub-info, hub-discover.",
+            "accelerators, languages, validate, hub-info, hub-discover.",
             autocompletion=_names,
         ),
     ] = "advise",

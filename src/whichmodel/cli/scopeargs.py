@@ -163,11 +163,14 @@ def _is_auto(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() == AUTO
 
 
-def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, Any, str]]:
+def resolve_auto(
+    catalog: Catalog, values: dict[str, Any], *, serve_flag: str = "--serve"
+) -> list[tuple[str, Any, str]]:
     """Replace ``gpu: auto`` and ``serve: auto`` with what this machine has (see :mod:`whichmodel.hardware`).
 
     Returns the (field, value, why) entries for ``scope.assumed``. A serving target on the CPU (or Apple
-    unified memory) gets the machine's memory in ``catalog.serving['cpu']`` for this run only."""
+    unified memory) gets the machine's memory in ``catalog.serving['cpu']`` for this run only. ``serve_flag``
+    is the flag named in the serving target's ``why`` (``estimate --gpu auto`` for an inference job serves)."""
     if not (_is_auto(values.get("gpu")) or _is_auto(values.get("serve"))):
         return []
     from whichmodel import hardware
@@ -206,7 +209,7 @@ def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, An
             chip = hardware.match(hardware.Gpu(found.name, found.memory_gb), catalog, apple=True)
         if first is not None:
             values["serve"] = first.accelerator
-            told.append(("serve", first.accelerator, f"--serve auto: {detected}"))
+            told.append(("serve", first.accelerator, f"{serve_flag} auto: {detected}"))
         elif chip is not None:
             entry = catalog.accelerators[chip.accelerator]
             if found.memory_gb and found.memory_gb < entry.memory_gb:  # the catalog lists the largest model
@@ -214,7 +217,7 @@ def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, An
                 catalog.accelerators[chip.accelerator] = entry.model_copy(update={"memory_gb": share})
                 detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of its unified memory for the model"
             values["serve"] = chip.accelerator
-            told.append(("serve", chip.accelerator, f"--serve auto: {detected}"))
+            told.append(("serve", chip.accelerator, f"{serve_flag} auto: {detected}"))
         else:
             cpu = catalog.serving.get("cpu")
             memory = found.memory_gb
@@ -225,13 +228,14 @@ def resolve_auto(catalog: Catalog, values: dict[str, Any]) -> list[tuple[str, An
                         "memory_gb": share,
                         "name": f"this machine ({found.name or 'CPU'})",
                         "sources": [
-                            f"--serve auto: {found.describe()}; {hardware.RAM_SHARE:.0%} of it for the model (an assumption)"
+                            f"{serve_flag} auto: {found.describe()}; {hardware.RAM_SHARE:.0%} of it for the model"
+                            " (an assumption)"
                         ],
                     }
                 )
                 detected += f"; {share:g} GB ({hardware.RAM_SHARE:.0%}) of it for the model"
             values["serve"] = "cpu"
-            told.append(("serve", "cpu", f"--serve auto: {detected}"))
+            told.append(("serve", "cpu", f"{serve_flag} auto: {detected}"))
     return told
 
 
