@@ -11,6 +11,7 @@ unchanged, no Hub snapshot appears and no `--save` file is created. A few cases 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -588,6 +589,32 @@ case(
 )
 
 
+# --- hostile pass II (inputs outside the 0.1 findings): one case per spelling of each class -----------------
+
+# Separators that would change a value: a decimal comma ("1,2" once read as 12), stray or doubled ones
+MISPLACED_SEPARATORS = ["1,2", ",1", "1,,0", "1,0000", "1.000,5", "1e3,5", "1__0", "_1", "1_", "1_k"]
+for value in MISPLACED_SEPARATORS:
+    case(f"advise --examples {value!r}", [*ADVISE, "--examples", value, "--json"], 2, message="not a number")
+    case(
+        f"advise --gpu-hours {value!r}", [*ADVISE, "--gpu-hours", value, "--json"], 2, message="not a number"
+    )
+    case(f"estimate --tokens {value!r}", [*EST, "--tokens", value, "--json"], 2, message="not a number")
+    case(
+        f"scope file examples {value!r}",
+        ["advise", "--scope", "s.yaml", "--json"],
+        2,
+        files={"s.yaml": f'tasks: [summarization]\nexamples: "{value}"\n'},
+        message="not a number",
+    )
+case(
+    "advise --examples decimal comma hint", [*ADVISE, "--examples", "1,5"], 2, message="decimal takes a point"
+)
+for value in ["1e-300", "5e-324", "0.4"]:  # a fraction of one example is not "0 examples"
+    case(
+        f"advise --examples tiny {value}", [*ADVISE, "--examples", value, "--json"], 2, message="whole number"
+    )
+
+
 @pytest.fixture(scope="module")
 def shared_cache(tmp_path_factory):
     """One cache folder for the compiled catalog, so each case does not rebuild it."""
@@ -974,3 +1001,24 @@ def test_ctrl_c_from_the_first_instant_never_prints_a_traceback(tmp_path):
             interrupted += 1
             assert err.strip() == "Interrupted.", (delay, err)
     assert interrupted >= 3, "the runs were never interrupted inside whichmodel: the test proves nothing"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1,000", 1000), ("12,345.5", 12345.5), ("1,000,000", 1e6), ("1_000", 1000), ("1_000_000", 1e6),
+     ("1,000k", 1e6), ("5k", 5000), ("-0", 0.0)],
+)  # fmt: skip
+def test_separators_are_read_where_they_cannot_change_a_value(text, expected):
+    from whichmodel.numbers import parse_number
+
+    value = parse_number(text)
+    assert value == expected
+    assert math.copysign(1.0, value) == 1.0, "a negative zero is read as 0"
+
+
+@pytest.mark.parametrize("text", MISPLACED_SEPARATORS)
+def test_misplaced_separators_are_not_numbers(text):
+    from whichmodel.numbers import parse_number
+
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number(text)
