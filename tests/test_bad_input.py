@@ -27,6 +27,8 @@ PROBLEM_LINE = re.compile(r"^.+?:\d+: \S.*?: \S.*$")
 LONG = "x" * 5000
 DIR = object()  # a file entry that is a directory
 DEV_ZERO = object()  # a symlink to /dev/zero (endless bytes)
+DANGLING = object()  # a symlink to a file that does not exist
+LOOP = object()  # a symlink to itself
 
 MODEL = """models:
 - id: my-model
@@ -440,6 +442,10 @@ def make_files(folder: Path, files: dict[str, object]) -> None:
             p.symlink_to("/dev/zero")
         elif content is FIFO:
             os.mkfifo(p)
+        elif content is DANGLING:
+            p.symlink_to("nowhere/target")
+        elif content is LOOP:
+            p.symlink_to(p.name)
         elif isinstance(content, bytes):
             p.write_bytes(content)
         else:
@@ -459,12 +465,13 @@ def check_streams(c: Case, code: int, out: str, err: str) -> None:
         assert re.search(c.message, message, re.IGNORECASE), message
     for line in lines[:-1]:
         assert PROBLEM_LINE.match(line) or line.startswith("Warning: "), f"stray stderr line: {line!r}"
-    if c.args[:2] == ["catalog", "validate"] and "--json" in c.args:
+    validating = c.args[:2] == ["catalog", "validate"] and c.code == 1  # a usage error (exit 2) lists none
+    if validating and "--json" in c.args:
         doc = json.loads(out)
         assert doc["ok"] is False and doc["problems"], doc
         for p in doc["problems"]:
             assert set(p) == {"file", "line", "field", "message"} and p["message"], p
-    elif c.args[:2] == ["catalog", "validate"]:
+    elif validating:
         assert out.strip(), "validate lists the problems on stdout"
         for line in out.splitlines():
             assert PROBLEM_LINE.match(line), f"not file:line: field: message: {line!r}"
@@ -612,6 +619,37 @@ case(
 for value in ["1e-300", "5e-324", "0.4"]:  # a fraction of one example is not "0 examples"
     case(
         f"advise --examples tiny {value}", [*ADVISE, "--examples", value, "--json"], 2, message="whole number"
+    )
+
+# File options: an empty path is not the current folder; a name the system refuses is one line; a dangling
+# link at the output name is an existing entry (kept without --force)
+FILE_OPTIONS = {
+    "--scope": ["advise", "--scope"],
+    "--catalog": [*ADVISE, "--catalog"],
+    "catalog validate PATH": ["catalog", "validate"],
+    "--output": [*RECIPE, "-o"],
+    "--save": ["interview", "--save"],
+}
+for flag, args in FILE_OPTIONS.items():
+    for value in ["", "  "]:
+        case(f"{flag} {value!r}", [*args, value], 2, env=FORCE, message="path is empty")
+for flag, args in [("--output", [*RECIPE, "-o"]), ("--save", ["interview", "--save"])]:
+    for value in [LONG, f"d/{'y' * 300}"]:
+        case(
+            f"{flag} name too long {value[:4]!r}",
+            [*args, value],
+            2,
+            env=FORCE,
+            files={"d": DIR},
+            message="cannot use",
+        )
+for kind, link in (("dangling", DANGLING), ("looping", LOOP)):
+    case(
+        f"recipe -o onto a {kind} link",
+        [*RECIPE, "-o", "train.py"],
+        2,
+        files={"train.py": link},
+        message="exists",
     )
 
 
