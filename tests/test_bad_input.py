@@ -11,6 +11,7 @@ unchanged, no Hub snapshot appears and no `--save` file is created. A few cases 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -26,6 +27,8 @@ PROBLEM_LINE = re.compile(r"^.+?:\d+: \S.*?: \S.*$")
 LONG = "x" * 5000
 DIR = object()  # a file entry that is a directory
 DEV_ZERO = object()  # a symlink to /dev/zero (endless bytes)
+DANGLING = object()  # a symlink to a file that does not exist
+LOOP = object()  # a symlink to itself
 
 MODEL = """models:
 - id: my-model
@@ -492,6 +495,10 @@ def make_files(folder: Path, files: dict[str, object]) -> None:
             p.symlink_to("/dev/zero")
         elif content is FIFO:
             os.mkfifo(p)
+        elif content is DANGLING:
+            p.symlink_to("nowhere/target")
+        elif content is LOOP:
+            p.symlink_to(p.name)
         elif isinstance(content, bytes):
             p.write_bytes(content)
         else:
@@ -511,12 +518,13 @@ def check_streams(c: Case, code: int, out: str, err: str) -> None:
         assert re.search(c.message, message, re.IGNORECASE), message
     for line in lines[:-1]:
         assert PROBLEM_LINE.match(line) or line.startswith("Warning: "), f"stray stderr line: {line!r}"
-    if c.args[:2] == ["catalog", "validate"] and "--json" in c.args:
+    validating = c.args[:2] == ["catalog", "validate"] and c.code == 1  # a usage error (exit 2) lists none
+    if validating and "--json" in c.args:
         doc = json.loads(out)
         assert doc["ok"] is False and doc["problems"], doc
         for p in doc["problems"]:
             assert set(p) == {"file", "line", "field", "message"} and p["message"], p
-    elif c.args[:2] == ["catalog", "validate"]:
+    elif validating:
         assert out.strip(), "validate lists the problems on stdout"
         for line in out.splitlines():
             assert PROBLEM_LINE.match(line), f"not file:line: field: message: {line!r}"
@@ -639,6 +647,63 @@ for value in ("\u00b2", "\u0661\u0662", "-3", "1e9", "99999999999999999999", " "
 case(
     "D26 very long cache dir", ["advise", "--task", "nosuch"], 2, env={"WHICHMODEL_CACHE_DIR": "/tmp/" + LONG}
 )
+
+
+# --- hostile pass II (inputs outside the 0.1 findings): one case per spelling of each class -----------------
+
+# Separators that would change a value: a decimal comma ("1,2" once read as 12), stray or doubled ones
+MISPLACED_SEPARATORS = ["1,2", ",1", "1,,0", "1,0000", "1.000,5", "1e3,5", "1__0", "_1", "1_", "1_k"]
+for value in MISPLACED_SEPARATORS:
+    case(f"advise --examples {value!r}", [*ADVISE, "--examples", value, "--json"], 2, message="not a number")
+    case(
+        f"advise --gpu-hours {value!r}", [*ADVISE, "--gpu-hours", value, "--json"], 2, message="not a number"
+    )
+    case(f"estimate --tokens {value!r}", [*EST, "--tokens", value, "--json"], 2, message="not a number")
+    case(
+        f"scope file examples {value!r}",
+        ["advise", "--scope", "s.yaml", "--json"],
+        2,
+        files={"s.yaml": f'tasks: [summarization]\nexamples: "{value}"\n'},
+        message="not a number",
+    )
+case(
+    "advise --examples decimal comma hint", [*ADVISE, "--examples", "1,5"], 2, message="decimal takes a point"
+)
+for value in ["1e-300", "5e-324", "0.4"]:  # a fraction of one example is not "0 examples"
+    case(
+        f"advise --examples tiny {value}", [*ADVISE, "--examples", value, "--json"], 2, message="whole number"
+    )
+
+# File options: an empty path is not the current folder; a name the system refuses is one line; a dangling
+# link at the output name is an existing entry (kept without --force)
+FILE_OPTIONS = {
+    "--scope": ["advise", "--scope"],
+    "--catalog": [*ADVISE, "--catalog"],
+    "catalog validate PATH": ["catalog", "validate"],
+    "--output": [*RECIPE, "-o"],
+    "--save": ["interview", "--save"],
+}
+for flag, args in FILE_OPTIONS.items():
+    for value in ["", "  "]:
+        case(f"{flag} {value!r}", [*args, value], 2, env=FORCE, message="path is empty")
+for flag, args in [("--output", [*RECIPE, "-o"]), ("--save", ["interview", "--save"])]:
+    for value in [LONG, f"d/{'y' * 300}"]:
+        case(
+            f"{flag} name too long {value[:4]!r}",
+            [*args, value],
+            2,
+            env=FORCE,
+            files={"d": DIR},
+            message="cannot use",
+        )
+for kind, link in (("dangling", DANGLING), ("looping", LOOP)):
+    case(
+        f"recipe -o onto a {kind} link",
+        [*RECIPE, "-o", "train.py"],
+        2,
+        files={"train.py": link},
+        message="exists",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -1027,3 +1092,24 @@ def test_ctrl_c_from_the_first_instant_never_prints_a_traceback(tmp_path):
             interrupted += 1
             assert err.strip() == "Interrupted.", (delay, err)
     assert interrupted >= 3, "the runs were never interrupted inside whichmodel: the test proves nothing"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1,000", 1000), ("12,345.5", 12345.5), ("1,000,000", 1e6), ("1_000", 1000), ("1_000_000", 1e6),
+     ("1,000k", 1e6), ("5k", 5000), ("-0", 0.0)],
+)  # fmt: skip
+def test_separators_are_read_where_they_cannot_change_a_value(text, expected):
+    from whichmodel.numbers import parse_number
+
+    value = parse_number(text)
+    assert value == expected
+    assert math.copysign(1.0, value) == 1.0, "a negative zero is read as 0"
+
+
+@pytest.mark.parametrize("text", MISPLACED_SEPARATORS)
+def test_misplaced_separators_are_not_numbers(text):
+    from whichmodel.numbers import parse_number
+
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number(text)

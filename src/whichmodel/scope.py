@@ -69,7 +69,7 @@ MAXIMUM: dict[str, float] = {
     "top": 1e6,
     "daily_tokens": 1e15,
 }
-WHOLE_TOLERANCE = 1e-9  # "1.1k" parses as 1100.0000000000002: still a whole number
+WHOLE_TOLERANCE = 1e-9  # relative: "1.1k" parses as 1100.0000000000002, still whole; 1e-300 is not 0
 DOMAIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 
 
@@ -85,7 +85,7 @@ def _count(value: Any, field: str, *, positive: bool = False, whole: bool = True
     limit = MAXIMUM[field]
     if number > limit:
         raise ValueError(f"{value!r} is too large (at most {limit:,.0f})")
-    if whole and abs(number - round(number)) > WHOLE_TOLERANCE * max(1.0, number):
+    if whole and abs(number - round(number)) > WHOLE_TOLERANCE * number:
         raise ValueError(f"{value!r} is not a whole number")
     return round(number) if whole else number
 

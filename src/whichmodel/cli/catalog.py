@@ -9,7 +9,7 @@ import typer
 
 from whichmodel.catalog import CatalogError, load_catalog
 from whichmodel.cli import complete, errors, output
-from whichmodel.cli.common import CatalogOpt, JsonOpt, load, resolve_model, resolve_task
+from whichmodel.cli.common import CatalogOpt, JsonOpt, load, path_value, resolve_model, resolve_task
 from whichmodel.vocab import FAMILY_SHORT
 
 app = typer.Typer(help="Browse and validate the model catalog.", no_args_is_help=True)
@@ -179,7 +179,11 @@ def _hub_text(hub: dict | None) -> str:
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="PATH", help="Catalog files or folders to check (default: bundled + user)."),
+        typer.Argument(
+            metavar="PATH",
+            help="Catalog files or folders to check (default: bundled + user).",
+            parser=path_value("catalog validate PATH"),
+        ),
     ] = None,
     json_: Annotated[
         bool,

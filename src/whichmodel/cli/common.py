@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -9,13 +10,29 @@ import typer
 
 from whichmodel import inputs
 from whichmodel.catalog import Catalog
-from whichmodel.cli import complete
+from whichmodel.cli import complete, errors
+
+
+def path_value(flag: str) -> Callable[[str], Path]:
+    """The parser of a file option: an empty or blank value is refused, where ``Path("")`` would quietly be the
+    current folder (``--catalog ""`` read every file in it, ``--scope ""`` said "'.' is a directory")."""
+
+    def parse(text: str | Path) -> Path:
+        if isinstance(text, Path):  # a default, already a path
+            return text
+        if not text.strip():
+            raise errors.usage(f"{flag}: the path is empty", "Give the name of a file")
+        return Path(text)
+
+    return parse
+
 
 CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--catalog",
         metavar="PATH",
+        parser=path_value("--catalog"),
         help="Extra catalog file or folder (YAML or JSON); repeatable. Entries replace bundled ones with the same id.",
         show_default=False,
     ),

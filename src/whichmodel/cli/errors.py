@@ -11,6 +11,7 @@ add context a message cannot know (which flag, which file).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -160,6 +161,29 @@ def _internal(exc: BaseException) -> Outcome:
     )
 
 
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EBADF, errno.EROFS, errno.EFBIG})
+"""The errors of a write that failed for a reason outside whichmodel (``> /dev/full``, ``>&-``)."""
+
+
+def _write_failed(exc: OSError) -> Outcome:
+    """A write the system refused: one line; stdout is pointed at /dev/null so that the interpreter's own
+    flush at exit cannot add an "Exception ignored" report. Any other OSError is a bug."""
+    if exc.errno not in WRITE_ERRNOS or exc.filename is not None:
+        return _internal(exc)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no descriptor behind it (closed, captured by a test)
+        pass
+    reason = exc.strerror or str(exc)
+    hint = (
+        "Redirect it to a file or /dev/null"
+        if exc.errno == errno.EBADF
+        else "Free some space, or send it elsewhere"
+    )
+    return Outcome(RUNTIME, runtime(f"Cannot write the output ({reason})", hint))
+
+
 Handler = Callable[[Any], Outcome]
 _ERROR_MAP: tuple[tuple[type[BaseException], Handler], ...] = ()
 
@@ -184,6 +208,7 @@ def error_map() -> tuple[tuple[type[BaseException], Handler], ...]:
             (typer.Abort, _interrupted),  # Typer's own Ctrl-C at a prompt
             (typer.TyperException, _framework),  # every vendored-Click error: usage errors, bad parameters
             (BrokenPipeError, lambda e: Outcome(0)),  # the reader went away (`| head`): nothing to say
+            (OSError, _write_failed),  # the output cannot be written (a full disk, a closed stdout)
             (Exception, _internal),
         )
     return _ERROR_MAP

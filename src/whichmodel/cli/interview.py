@@ -21,7 +21,7 @@ import typer
 from whichmodel import questions as qs
 from whichmodel.cli import errors, formats, output
 from whichmodel.cli.advise import run_advice
-from whichmodel.cli.common import CatalogOpt, ExplainOpt, FormatOpt, load
+from whichmodel.cli.common import CatalogOpt, ExplainOpt, FormatOpt, load, path_value
 from whichmodel.cli.scopeargs import FLAG, build_scope
 
 if TYPE_CHECKING:
@@ -513,6 +513,13 @@ def show_summary(term: Terminal, ctx: qs.Context) -> None:
 
 def save_problem(path: Path) -> str | None:
     """Why ``path`` cannot take a scope file, or None."""
+    try:
+        return _save_problem(path)
+    except OSError as exc:  # a name too long, a folder that cannot be searched
+        return f"cannot use {str(path)!r} ({exc.strerror})"
+
+
+def _save_problem(path: Path) -> str | None:
     if path.is_dir():
         return f"{str(path)!r} is a folder; give a file name such as {str(path / DEFAULT_SAVE)!r}"
     parent = path.parent if str(path.parent) else Path(".")
@@ -602,6 +609,7 @@ def interview(
             help="Write the answers to FILE as a scope file (replay: advise --scope FILE), without asking.",
             show_default=False,
             metavar="FILE",
+            parser=path_value("--save"),
         ),
     ] = None,
     catalog: CatalogOpt = None,

@@ -10,6 +10,7 @@ whose prompts turn Ctrl-C into a clean "Interrupted.", gets Python's KeyboardInt
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -50,10 +51,41 @@ def main(argv: list[str] | None = None) -> None:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+class _ClosedStream:
+    """Stands in for a closed standard output (``whichmodel tasks >&-``): writing to it is the error."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _prepare_streams() -> None:
+    """Output that the terminal's encoding cannot show (PYTHONIOENCODING=ascii, a latin-1 locale) is written
+    with ``?`` for the characters it lacks instead of ending in an internal error half-way through a table;
+    a closed stdout fails on the first write with one line (cli/errors.py), not an AttributeError; a closed
+    stderr swallows the line, and the exit code is the same as with it."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:  # `2>&-`: the error line goes nowhere, but the exit code still says what happened
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+
+
 def _main(argv: list[str] | None) -> None:
     from whichmodel.cli import errors
     from whichmodel.cli.app import build_command
 
+    _prepare_streams()
     args = sys.argv[1:] if argv is None else argv
     command = build_command(args)
     if args[:1] == ["interview"] and signal.getsignal(signal.SIGINT) in _early_handlers():
@@ -61,6 +93,7 @@ def _main(argv: list[str] | None) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         rv = command.main(args=args, prog_name="whichmodel", standalone_mode=False)
+        sys.stdout.flush()  # a failed write (a full disk) is reported here, not as "Exception ignored" at exit
     except Exception as exc:  # one table (cli/errors.py) decides the exit code and the one line
         result = errors.outcome(exc)
         if result.internal and errors.debug():  # the last line of defence: a traceback only when debugging

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from whichmodel.cli import errors
-from whichmodel.cli.common import CatalogOpt, load
+from whichmodel.cli.common import CatalogOpt, load, path_value
 from whichmodel.cli.scopeargs import (
     DailyTokensOpt,
     DomainOpt,
@@ -73,7 +73,13 @@ def recipe(
     ] = "trl",
     out: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the recipe here (default: stdout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the recipe here (default: stdout).",
+            parser=path_value("--output"),
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     json_: Annotated[
@@ -139,13 +145,20 @@ def recipe(
 def write_atomic(path: Path, text: str, *, force: bool) -> None:
     """Write the whole file or nothing: a temporary file in the same folder, then a rename over the target.
     An existing file is kept unless ``force``."""
-    if path.is_dir():
-        raise errors.usage(f"--output: {str(path)!r} is a folder", "Give a file name, e.g. -o train.py")
-    if path.exists() and not force:
-        raise errors.usage(f"--output: {str(path)!r} exists", "Pass --force to replace it")
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise errors.usage(f"--output: folder {str(folder)!r} does not exist", "Create it first")
+    try:
+        if path.is_dir():
+            raise errors.usage(f"--output: {str(path)!r} is a folder", "Give a file name, e.g. -o train.py")
+        if (
+            os.path.lexists(path) and not force
+        ):  # a dangling or looping link is there too: not replaced silently
+            raise errors.usage(f"--output: {str(path)!r} exists", "Pass --force to replace it")
+        if not folder.is_dir():
+            raise errors.usage(f"--output: folder {str(folder)!r} does not exist", "Create it first")
+    except OSError as exc:  # a name too long, a folder that cannot be searched
+        raise errors.usage(
+            f"--output: cannot use {str(path)!r} ({exc.strerror})", "Give another file name"
+        ) from None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

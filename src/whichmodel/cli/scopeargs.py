@@ -10,6 +10,7 @@ import typer
 from whichmodel import inputs
 from whichmodel.catalog import Catalog
 from whichmodel.cli import complete, errors
+from whichmodel.cli.common import path_value
 
 # The scope-building logic lives in the core (the Python API shares it); the CLI adds hardware detection.
 from whichmodel.inputs import FLAG, read_scope_file
@@ -151,6 +152,7 @@ ScopeFileOpt = Annotated[
     typer.Option(
         "--scope",
         metavar="FILE",
+        parser=path_value("--scope"),
         help="YAML or JSON file with the scope's fields; flags override it.",
         show_default=False,
     ),
