@@ -185,8 +185,6 @@ def test_checker_names_a_missing_json_key():
 KNOWN_DISAGREEMENTS = {
     "S54": "the source is right: with labelled examples and a CPU target the guidance fine-tunes a small instruct model;"
     " Qwen3-4B-Thinking's measured MMLU-Pro/GPQA lead makes it #1 as-is, and a reasoning model is slow on a CPU",
-    "S59": "the source is right: mDeBERTa-v3 is pre-trained with replaced-token detection and ships no usable masked-LM"
-    " head, so it should not be offered for fill-mask; it enters the top 5 at rank 5",
     "S38": "the source is right: on a phone the guidance picks a MiniLM/bge-small-size embedder; the measured MTEB lead of"
     " 100-300M embedders still outweighs the edge cost component",
     "S62": "the source is right for the scope (a PubMed-scale corpus and the budget to pre-train): the catalog now holds"
@@ -195,7 +193,6 @@ KNOWN_DISAGREEMENTS = {
     "S21": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S83": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S114": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
-    "S58": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S44": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
     "S45": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
     "S46": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
