@@ -73,9 +73,7 @@ SETFIT_GAIN = (
     0.25  # SetFit with 8-16 examples per class ~ full fine-tuning on ~3k (Tunstall et al. 2022, Fig. 3)
 )
 STRATEGY_GAIN_SHARE = {"full-finetune": 1.0, "lora": 0.95, "qlora": 0.9, "continued-pretraining": 1.0}
-CPT_GAIN_MAX = (
-    10.0  # points a continued pre-training on >= 1B in-domain tokens adds (DAPT, Gururangan et al.)
-)
+CPT_GAIN_MAX = 10.0  # points a continued pre-training on >= 1B in-domain tokens adds (DAPT, Gururangan et al.)  # to a model with no headroom left after fine-tuning, scaled by the headroom (its share of the remaining 100)
 ZERO_SHOT_PENALTY = (
     8.0  # an NLI zero-shot classifier trails one trained on the labels (Laurer et al. 2023, Table 2)
 )
@@ -634,9 +632,12 @@ def expected_quality(ctx: Context, c: Candidate) -> tuple[float, dict[str, Any],
         d = ctx.scope.domain_tokens
         already = bool(ctx.scope.domain) and ctx.scope.domain in m.domains
         cpt = 0.0 if already else CPT_GAIN_MAX * min(1.0, max(0.0, math.log10(d / CPT_MIN_TOKENS) / 2))
+        # a share of the headroom left after fine-tuning, like the fine-tuning gain: added as flat points it
+        # drives every candidate to the 100 ceiling, where they tie whatever their own quality
+        cpt *= (100.0 - v) / 100.0
         if cpt:
             v += cpt
-            notes.append(f"+{cpt:.0f} continued pre-training on {d:,} in-domain tokens")
+            notes.append(f"+{cpt:.1f} continued pre-training on {d:,} in-domain tokens")
     pen = QUANT_PENALTY.get(c.serve_dtype or "bf16", 0.0)
     if pen:
         v -= pen
