@@ -185,6 +185,8 @@ def test_checker_names_a_missing_json_key():
 KNOWN_DISAGREEMENTS = {
     "S54": "the source is right: with labelled examples and a CPU target the guidance fine-tunes a small instruct model;"
     " Qwen3-4B-Thinking's measured MMLU-Pro/GPQA lead makes it #1 as-is, and a reasoning model is slow on a CPU",
+    "S38": "the source is right: on a phone the guidance picks a MiniLM/bge-small-size embedder; the measured MTEB lead of"
+    " 100-300M embedders still outweighs the edge cost component",
     "S62": "the source is right for the scope (a PubMed-scale corpus and the budget to pre-train): the catalog now holds"
     " BioLinkBERT-large, itself pre-trained on PubMed, and the engine uses it as-is rather than spending the budget",
     "S06": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
@@ -201,6 +203,7 @@ KNOWN_DISAGREEMENTS = {
     "S25": "the source is right: a dedicated bilingual OPUS-MT model serves the one direction; the many-to-many model's measured FLORES lead outweighs the size it costs",
     "S94": "the source is right: a dedicated bilingual OPUS-MT model serves the one direction; the many-to-many model's measured FLORES lead outweighs the size it costs",
     "S98": "the source is right: a dedicated bilingual OPUS-MT model serves the one direction; the many-to-many model's measured FLORES lead outweighs the size it costs",
+    "S10": "the source is right (fine-tune the NER checkpoint fully); whichmodel picks LoRA of it, a close second",
     "S20": "the source is right: a multilingual NLI zero-shot classifier; prompted generative models still lead for many languages",
     "S69": "the source fine-tunes (QLoRA) a code model on the user's data; whichmodel ranks the strongest code model as-is above its own fine-tunes because the measured HumanEval+ lead outweighs the fine-tuning gain",
     "S84": "the source is right: LLM-based embedders lead MTEB; the catalog's measured figures for them are on a different MTEB version than the BERT-sized ones, so they are not compared directly",

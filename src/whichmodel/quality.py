@@ -28,12 +28,6 @@ MIN_FIT_MODELS = 6  # fewer measured models than this and a 8-feature fit is noi
 SHRINK_MODELS = (
     3  # a percentile among n models counts n/(n+3): one lucky figure on a rare benchmark is not 100
 )
-RANK_SHARE = (
-    0.3  # of a benchmark's 0-100 normalisation, the share from rank (the rest: the score relative to the
-)
-# best measured). Benchmarks cluster (MTEB retrieval 52 vs 56, GLUE 88 vs 91): by rank alone such a gap is ~40 of 100
-# points; a third from rank keeps the order and most of the raw gap (assumption; 0.5 before, checked against the
-# scenario suite: #1 102 -> 109 of 141)
 IMPUTED_CEILING = 0.75  # an unmeasured model is not assumed better than 3/4 of the measured ones (assumption)
 RIDGE = 1.0  # ridge penalty on standardised features (not the intercept): stable fits on small catalogs
 PRIOR_SIZE_RANGE = (-2.0, 2.0)  # log10 billions: 10M parameters score 0 on size, 100B score 1 (assumption)
@@ -230,9 +224,9 @@ class TaskQuality:
         self._own: dict[int, tuple[Model, BaseQuality]] = {}
 
     def percentile(self, bench: str, score: float) -> float:
-        """0-100 on one benchmark: ``RANK_SHARE`` of the mid-rank percentile among the measured models (shrunk toward
-        50 when few models share the benchmark), the rest the score relative to the best measured one (percentiles
-        alone turn a 2-point gap into a 40-point one)."""
+        """0-100 on one benchmark: half the mid-rank percentile among the measured models (shrunk toward 50 when few
+        models share the benchmark), half the score relative to the best measured one (percentiles alone turn a
+        2-point gap into a 40-point one)."""
         values = self.sorted_scores.get(bench, [])
         if not values:
             return 50.0
@@ -249,7 +243,7 @@ class TaskQuality:
             ratio = 100.0 * score / best if best > 0 else 50.0
         else:
             ratio = 100.0 * best / score if score > 0 else 50.0
-        return min(100.0, max(0.0, RANK_SHARE * pct + (1 - RANK_SHARE) * ratio))
+        return min(100.0, max(0.0, 0.5 * pct + 0.5 * ratio))
 
     def measured(self, m: Model) -> BaseQuality | None:
         mine: dict[str, list[Any]] = {}
