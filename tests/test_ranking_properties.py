@@ -216,3 +216,44 @@ def test_of_two_siblings_that_both_fit_the_larger_ranks_higher(pair, task, serve
     if len(ranked) < 2:  # one of them does not fit (or is not offered): nothing to compare
         return
     assert ranked[0] == large.id, (task, serve, prefer, ranked, [r.score for r in recs])
+
+
+# --- pre-training heads --------------------------------------------------------------------------------------
+
+
+def _tokenless() -> set[str]:
+    return {o.id for a in catalog().architectures.values() for o in a.objectives if not o.predicts_tokens}
+
+
+def test_the_catalog_marks_replaced_token_detection_as_having_no_token_head():
+    assert "replaced-token-detection" in _tokenless()
+    assert "masked-lm" not in _tokenless() and "causal-lm" not in _tokenless()
+
+
+@SETTINGS
+@given(
+    lang=st.sampled_from(["en", "de", "multi"]),
+    serve=st.sampled_from(SERVES),
+    domain=st.sampled_from([None, "legal", "biomedical"]),
+)
+def test_a_checkpoint_without_a_token_head_never_fills_masks_or_continues_pre_training(lang, serve, domain):
+    """ELECTRA and DeBERTa-v3 discriminators ship no masked-LM head (Clark et al. 2020: the generator is thrown
+    away), so they neither fill masks as they are nor continue their pre-training on in-domain text."""
+    tokenless = _tokenless()
+    fill = whichmodel.advise(task="fill-mask", language=[lang], serve=serve, top=10)
+    cpt = whichmodel.advise(
+        task="text-classification",
+        language=[lang],
+        domain=domain,
+        examples=2000,
+        domain_tokens=500_000_000,
+        gpu_hours=200,
+        top=10,
+    )
+    for r in fill.recommendations:
+        m = catalog().models.get(r.model)
+        assert m is None or m.objective not in tokenless, (r.model, m.objective)
+    for r in cpt.recommendations:
+        m = catalog().models.get(r.model)
+        if r.strategy == "continued-pretraining" and m is not None:
+            assert m.objective not in tokenless, (r.model, m.objective)

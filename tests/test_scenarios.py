@@ -193,7 +193,6 @@ KNOWN_DISAGREEMENTS = {
     "S21": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S83": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S114": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
-    "S58": "the source is right: on cpu/edge the guidance picks the small, fast model; the new ranking lets a larger model's measured benchmark lead outweigh the serving cost",
     "S44": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
     "S45": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
     "S46": "the source is right: the from-scratch / continued-pretraining candidate is now ranked by its score (issue 12), and its imputed quality does not credit the in-domain corpus enough to lead",
@@ -212,9 +211,6 @@ KNOWN_DISAGREEMENTS = {
     " blaze999/Medical-NER first (a clinical-case NER fine-tune with no GENE label) and ties the PubMed encoders 6 points below it",
     "S128": "the source is right: mDeBERTa-v3 XNLI is the multilingual zero-shot classifier (its own example is German);"
     " the engine's #1 is flan-t5-small, then sub-1B chat models, and no NLI classifier reaches the top 5 (as in S20)",
-    "S137": "the source is right: LEGAL-BERT / Don't Stop Pretraining continue pre-training BERT/RoBERTa (or use the released"
-    " LEGAL-BERT); the engine's #1 is ELECTRA-large's discriminator, which ships no generator to continue replaced-token"
-    " pre-training, and LEGAL-BERT is not in the top 5",
     "S141": "mostly the source: XLM-R large beats mBERT on German CoNLL NER, yet the engine's #1 is an mBERT NER fine-tune"
     " (Davlan ner-hrl) and #2 a full fine-tune of GLiNER; its #3, XLM-R large fine-tuned on English CoNLL, is a defensible"
     " start the expectation does not list",

@@ -59,6 +59,12 @@ class Objective(Strict):
     name: Text
     description: Text = Field(description="What the model learns to do during pre-training.")
     examples: list[Text] = Field(default_factory=list, description="Models pre-trained this way.")
+    predicts_tokens: bool = Field(
+        default=True,
+        description="Whether the released checkpoint keeps the head that predicts tokens (masked, next or span), "
+        "so it fills masks or generates as it is and its pre-training can be continued; false for replaced-token "
+        "detection, whose discriminator ships only a replaced/original head (its generator is thrown away).",
+    )
 
 
 class Architecture(Strict):

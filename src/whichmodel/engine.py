@@ -39,6 +39,7 @@ from whichmodel.rules import (
     Context,
     Points,
     Veto,
+    continues_pretraining,
     licence_warning,
     monthly_usd,
     ready_as_is,
@@ -88,7 +89,7 @@ def _strategies(scope: Scope, m: Model, ctx: Context) -> list[str]:
         if m.params_b >= SMALL_MODEL_B:
             out.append("qlora")
     # continued pre-training starts from a base checkpoint, not an instruction-tuned or task one
-    if scope.domain_tokens >= CPT_MIN_TOKENS and m.variant == "base":
+    if scope.domain_tokens >= CPT_MIN_TOKENS and continues_pretraining(ctx, m):
         out.append("continued-pretraining")
     return out
 

@@ -107,8 +107,9 @@ SPECS: tuple[RuleSpec, ...] = (
         "ready_checkpoint",
         "constraint",
         "With no labelled examples a model must be usable as it is: a task checkpoint for the task, an "
-        "instruction-tuned generative model prompted into it, or a base model whose objective is the task.",
-        ("scope.examples", "model.variant", "model.tasks"),
+        "instruction-tuned generative model prompted into it, or a base model whose objective is the task and whose "
+        "token-predicting head was released with it (not a replaced-token-detection discriminator).",
+        ("scope.examples", "model.variant", "model.tasks", "model.objective"),
         "Hugging Face task pages (ready checkpoints per pipeline tag, https://huggingface.co/tasks)",
         stage="model",
     ),

@@ -73,9 +73,7 @@ SETFIT_GAIN = (
     0.25  # SetFit with 8-16 examples per class ~ full fine-tuning on ~3k (Tunstall et al. 2022, Fig. 3)
 )
 STRATEGY_GAIN_SHARE = {"full-finetune": 1.0, "lora": 0.95, "qlora": 0.9, "continued-pretraining": 1.0}
-CPT_GAIN_MAX = (
-    10.0  # points a continued pre-training on >= 1B in-domain tokens adds (DAPT, Gururangan et al.)
-)
+CPT_GAIN_MAX = 10.0  # points a continued pre-training on >= 1B in-domain tokens adds (DAPT, Gururangan et al.)  # to a model with no headroom left after fine-tuning, scaled by the headroom (its share of the remaining 100)
 ZERO_SHOT_PENALTY = (
     8.0  # an NLI zero-shot classifier trails one trained on the labels (Laurer et al. 2023, Table 2)
 )
@@ -235,6 +233,26 @@ class Context:
     def task_ids(self) -> set[str]:
         return {t.id for t in self.tasks}
 
+    @cached_property
+    def tokenless_objectives(self) -> frozenset[str]:
+        """Pre-training objectives whose released checkpoints have no token-predicting head (catalog/architectures
+        ``predicts_tokens: false``: replaced-token detection)."""
+        return frozenset(
+            o.id for a in self.catalog.architectures.values() for o in a.objectives if not o.predicts_tokens
+        )
+
+
+def predicts_tokens(ctx: Context, m: Model) -> bool:
+    """Whether the checkpoint keeps a head that predicts tokens: it fills masks or generates as it is, and its
+    pre-training can be continued (an ELECTRA or DeBERTa-v3 discriminator cannot do either)."""
+    return m.objective not in ctx.tokenless_objectives
+
+
+def continues_pretraining(ctx: Context, m: Model) -> bool:
+    """Continued pre-training starts from a base checkpoint (not an instruction-tuned or task one) whose
+    pre-training head was released with it (Gururangan et al. 2020 continue RoBERTa's masked-LM objective)."""
+    return m.variant == "base" and predicts_tokens(ctx, m)
+
 
 @dataclass
 class Candidate:
@@ -285,7 +303,9 @@ def ready_as_is(ctx: Context, m: Model) -> bool:
         return True
     if m.variant == "instruct" and m.family != "encoder-only" and ctx.task_ids <= (PROMPTABLE | set(m.tasks)):
         return True
-    return m.variant == "base" and ctx.task_ids <= {"fill-mask", "text-generation", "feature-extraction"}
+    if m.variant != "base" or not ctx.task_ids <= {"fill-mask", "text-generation", "feature-extraction"}:
+        return False
+    return ctx.task_ids <= {"feature-extraction"} or predicts_tokens(ctx, m)
 
 
 def label_evidence(ctx: Context, m: Model) -> tuple[bool, str]:
@@ -410,8 +430,14 @@ def serving_size(ctx: Context, m: Model) -> Veto | None:
 def ready_checkpoint(ctx: Context, m: Model) -> Veto | None:
     if ctx.scope.examples > 0 or ready_as_is(ctx, m):
         return None
-    if ctx.scope.domain_tokens >= CPT_MIN_TOKENS and m.variant == "base":
+    if ctx.scope.domain_tokens >= CPT_MIN_TOKENS and continues_pretraining(ctx, m):
         return None
+    if (
+        m.variant == "base"
+        and not predicts_tokens(ctx, m)
+        and ctx.task_ids & {"fill-mask", "text-generation"}
+    ):
+        return Veto("trained by replaced-token detection: it ships no head that predicts tokens")
     if m.variant == "base":
         return Veto("a base model needs fine-tuning, and there are no labelled examples to train on")
     return Veto("not ready for this task as it is, and there are no labelled examples to train on")
@@ -606,9 +632,12 @@ def expected_quality(ctx: Context, c: Candidate) -> tuple[float, dict[str, Any],
         d = ctx.scope.domain_tokens
         already = bool(ctx.scope.domain) and ctx.scope.domain in m.domains
         cpt = 0.0 if already else CPT_GAIN_MAX * min(1.0, max(0.0, math.log10(d / CPT_MIN_TOKENS) / 2))
+        # a share of the headroom left after fine-tuning, like the fine-tuning gain: added as flat points it
+        # drives every candidate to the 100 ceiling, where they tie whatever their own quality
+        cpt *= (100.0 - v) / 100.0
         if cpt:
             v += cpt
-            notes.append(f"+{cpt:.0f} continued pre-training on {d:,} in-domain tokens")
+            notes.append(f"+{cpt:.1f} continued pre-training on {d:,} in-domain tokens")
     pen = QUANT_PENALTY.get(c.serve_dtype or "bf16", 0.0)
     if pen:
         v -= pen
