@@ -185,8 +185,6 @@ def test_checker_names_a_missing_json_key():
 KNOWN_DISAGREEMENTS = {
     "S54": "the source is right: with labelled examples and a CPU target the guidance fine-tunes a small instruct model;"
     " Qwen3-4B-Thinking's measured MMLU-Pro/GPQA lead makes it #1 as-is, and a reasoning model is slow on a CPU",
-    "S59": "the source is right: mDeBERTa-v3 is pre-trained with replaced-token detection and ships no usable masked-LM"
-    " head, so it should not be offered for fill-mask; it enters the top 5 at rank 5",
     "S38": "the source is right: on a phone the guidance picks a MiniLM/bge-small-size embedder; the measured MTEB lead of"
     " 100-300M embedders still outweighs the edge cost component",
     "S62": "the source is right for the scope (a PubMed-scale corpus and the budget to pre-train): the catalog now holds"
