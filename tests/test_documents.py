@@ -118,7 +118,14 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "args"), CASES, ids=[f"{n}:{' '.join(a[:3])}" for n, a in CASES])
 def test_each_json_output_validates_against_its_schema(run, name, args):
-    _valid(run, name, *args)
+    doc = _valid(run, name, *args)
+    if name == "advise":
+        # every rejection and every reason names a declared rule, which `whichmodel rules ID` explains
+        from whichmodel.rule_specs import RULE_IDS
+
+        named = {r["rule"] for r in doc["rejected"]}
+        named |= {x["rule"] for rec in doc["recommendations"] for x in rec["reasons"]}
+        assert named and named <= set(RULE_IDS), named - set(RULE_IDS)
 
 
 def test_an_invalid_catalog_validate_document_validates_too(run, tmp_path: Path):
