@@ -267,6 +267,28 @@ DOCUMENTS: dict[str, Any] = {
 }
 
 
+# Document -> the commands that print it with --json (tests/test_documents.py walks the command tree against it;
+# docs/json.md's table of documents is generated from it).
+PRINTED_BY: dict[str, tuple[str, ...]] = {
+    "advise": ("advise", "interview"),
+    "estimate": ("estimate",),
+    "compare": ("compare",),
+    "tasks": ("tasks",),
+    "architectures": ("architectures",),
+    "catalog-list": ("catalog list",),
+    "catalog-show": ("catalog show",),
+    "accelerators": ("catalog accelerators",),
+    "validate": ("catalog validate",),
+    "hub-info": ("hub info",),
+    "hub-discover": ("hub discover",),
+    "hub-refresh": ("hub refresh",),
+    "hub-card": ("hub card",),
+    "rules": ("rules",),
+    "rule": ("rules ID",),
+    "recipe": ("recipe",),
+}
+
+
 def json_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of document ``name`` (a key of :data:`DOCUMENTS`)."""
     target = DOCUMENTS[name]
