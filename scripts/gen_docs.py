@@ -115,6 +115,20 @@ def readme_json() -> str:
     return "```json\n" + json.dumps(top, indent=2, ensure_ascii=False) + "\n```"
 
 
+def documents_table() -> str:
+    from whichmodel.documents import DOCUMENTS, PRINTED_BY
+
+    lines = ["| `whichmodel schema NAME` | printed by | pydantic model |", "|---|---|---|"]
+    for name, target in DOCUMENTS.items():
+        model = target() if name == "advise" else target  # advise's model is imported on first use
+        args = getattr(model, "__args__", None)  # list[X]
+        item = args[0] if args else model
+        where = f"`{item.__module__.removeprefix('whichmodel.')}.{item.__name__}`"
+        cmds = ", ".join(f"`{c} --json`" for c in PRINTED_BY[name])
+        lines.append(f"| `{name}` | {cmds} | {f'a list of {where}' if args else where} |")
+    return "\n".join(lines)
+
+
 SECTIONS = {
     "README.md": {
         "readme-summarization": readme_summarization,
@@ -122,7 +136,7 @@ SECTIONS = {
         "readme-json": readme_json,
     },
     "docs/scoring.md": {"rules": rule_table, "prefer": prefer_table, "constants": constants_table},
-    "docs/json.md": {"advice-schema": advice_schema},
+    "docs/json.md": {"advice-schema": advice_schema, "documents": documents_table},
 }
 
 

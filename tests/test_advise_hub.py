@@ -122,3 +122,24 @@ def test_advise_does_not_import_huggingface_hub():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip().splitlines()[-1] == "False", proc.stderr
+
+
+def test_the_api_discovers_without_the_cli(hub, caplog):
+    # whichmodel.advise(discover=True) asks the Hub through whichmodel.hub.discovery: no CLI module, no printing
+    import logging
+
+    import whichmodel
+    from whichmodel.errors import RuntimeProblem
+
+    hub.add("acme/tiny-summarizer", downloads=9_000_000, license="mit", params=60_000_000,
+            architectures=["BartForConditionalGeneration"], pipeline_tag="summarization")  # fmt: skip
+    hub.add("acme/mystery", downloads=8_000_000, license="mit", params=None, architectures=None,
+            pipeline_tag="summarization")  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="whichmodel"):
+        advice = whichmodel.advise(task="summarization", discover=True, top=100)
+    tiny = [r for r in advice.recommendations if r.hub_id == "acme/tiny-summarizer"]
+    assert len(tiny) == 1 and tiny[0].curated is False
+    assert any("lacked a family or parameter count" in r.getMessage() for r in caplog.records)
+    hub.faults["list"] = 500
+    with pytest.raises(RuntimeProblem, match=r"^--discover: "):
+        whichmodel.advise(task="summarization", discover=True)

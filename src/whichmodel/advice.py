@@ -215,7 +215,8 @@ class Advice(Doc):
     )
 
     def to_json(self) -> dict[str, Any]:
-        return dump(self)
+        doc: dict[str, Any] = dump(self)
+        return doc
 
 
 def dump(value: Any) -> Any:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from whichmodel.advice import Advice
 from whichmodel.catalog import Catalog
-from whichmodel.errors import UsageError
+from whichmodel.errors import RuntimeProblem, UsageError
 
 __all__ = ["Advice", "Estimate", "advise", "estimate", "recipe"]
 
@@ -124,9 +124,17 @@ def advise(
     the_scope = inputs.build_scope(cat, scope_in, flags)
     extra: list[Any] = []
     if discover:  # asks the Hub: the only path here that imports huggingface_hub
-        from whichmodel.cli.advise import discover_models
+        from whichmodel.hub.discovery import discover_models
+        from whichmodel.hub.settings import HubError
 
-        extra = discover_models(the_scope, cat)
+        try:
+            extra, notes = discover_models(the_scope, cat)
+        except HubError as exc:  # the CLI's error for --discover (cli/advise.py), as an exception
+            raise RuntimeProblem(
+                f"--discover: {exc.message}", exc.hint or "Run without --discover to use the catalog alone"
+            ) from None
+        for note in notes:
+            log.warning("%s", note)
     warnings: list[str] = []
     snapshot = inputs.load_snapshot(warnings)
     for w in warnings:

@@ -1,13 +1,14 @@
 """Every JSON document the CLI prints, as a pydantic model: the single definition behind ``--json`` and ``schema``.
 
 ``DOCUMENTS`` maps the name ``whichmodel schema DOC`` takes to the model (or a list of it) of that document.
-``advise`` is :class:`whichmodel.advice.Advice`; the catalog's own entries are the catalog schema's models.
+``advise`` is :class:`whichmodel.advice.Advice` (``interview --json`` prints the same document); the catalog's own
+entries are the catalog schema's models.
 Every command's ``--json`` output validates against its schema (tests/test_documents.py).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -108,6 +109,14 @@ class ServingDoc(Document):
         description="Per million generated tokens; null without a price."
     )
     runtime: str | None = None
+    aggregate_tokens_per_s: float | None = Field(
+        default=None, description="Decode tokens/s over all sequences."
+    )
+    usd_per_million_input_tokens: float | None = None
+    dtype: str | None = Field(default=None, description="The served weights' dtype.")
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    concurrency: int | None = None
 
 
 class EstimateDoc(Document):
@@ -127,7 +136,109 @@ class EstimateDoc(Document):
     fits: bool
     assumptions: list[str]
     assumed: list[str] = Field(default_factory=list, description="What was defaulted, and to what.")
+    wall_clock_hours: float | None = None
+    family: str | None = None
+    dtype: str | None = None
+    seq_len: int | None = None
+    batch: int | None = Field(default=None, description="Micro-batch per GPU.")
+    mfu: float | None = Field(default=None, description="Model FLOPs utilisation assumed (0-1).")
+    trainable_params: float | None = None
+    usable_gb_per_gpu: float | None = None
+    per_gpu_gb: float | None = Field(default=None, description="GB the job needs on each of the GPUs given.")
+    optimizer: str | None = None
+    offload: str | None = Field(default=None, description="none, optimizer or all.")
+    stack: str | None = Field(default=None, description="trainer or optimized.")
+    lora_rank: int | None = None
     serving: ServingDoc | None = None
+
+
+class RuleDoc(Document):
+    """One item of `rules --json` (and the whole of `rules ID --json`): a rule's declared spec."""
+
+    id: str
+    kind: Literal["constraint", "preference"]
+    component: str | None = Field(
+        description="The score component a preference counts in; null for a constraint."
+    )
+    stage: Literal["model", "candidate"] = Field(
+        description="model: runs before any estimate; candidate: per strategy and job."
+    )
+    reads: list[str] = Field(description="The scope and catalog fields the rule reads.")
+    thresholds: dict[str, float | str] = Field(description="The named constants the rule compares against.")
+    weight: float | None = Field(
+        description="The preference's weight from catalog/weights.yaml; null for a constraint."
+    )
+    source: str
+    doc: str
+
+
+class LoraSettings(Document):
+    r: int
+    alpha: int
+    dropout: float
+    targets: str
+
+
+class RecipeSettings(Document):
+    seq_len: int | None
+    micro_batch: int | None
+    gradient_accumulation: int | None
+    epochs: float | None = Field(
+        description="Null for an as-is (inference) recipe; likewise the training settings."
+    )
+    dtype: str | None
+    compute_dtype: str
+    gradient_checkpointing: bool | None
+    learning_rate: float | None
+    optimizer: str | None
+    lora: LoraSettings | None = Field(description="LoRA settings for lora and qlora; null otherwise.")
+    labels: list[str]
+
+
+class RecipeDoc(Document):
+    """`recipe --json`: the recipe's text with the recommendation and the settings written into it."""
+
+    to: str = Field(description="trl or axolotl.")
+    kind: Literal["training", "config", "inference"]
+    rank: int
+    model: str
+    hub_id: str
+    strategy: str
+    settings: RecipeSettings
+    estimates: dict[str, Any] = Field(description="The recommendation's estimates, as in `advise --json`.")
+    recipe: str = Field(description="The script or config itself.")
+
+
+class RefreshFailure(Document):
+    hub_id: str
+    kind: str = Field(description="The failure's kind (not_found, gated, network, ...).")
+    error: str
+
+
+class HubRefreshDoc(Document):
+    """`hub refresh --json`: what was fetched into the snapshot, and what failed."""
+
+    snapshot: str = Field(description="The snapshot file's path.")
+    endpoint: str
+    fetched_at: str | None
+    requested: int
+    refreshed: list[str] = Field(description="Hub ids refreshed, in the order asked.")
+    failed: list[RefreshFailure]
+    models_in_snapshot: int
+    deadline_hit: bool
+    elapsed_s: float
+
+
+class HubCardDoc(Document):
+    """`hub card --json`: a model card's metadata and its first prose paragraphs."""
+
+    hub_id: str
+    license: str | None
+    languages: list[str]
+    datasets: list[str]
+    base_model: list[str]
+    pipeline_tag: str | None
+    paragraphs: list[str]
 
 
 def _advise() -> Any:
@@ -149,6 +260,34 @@ DOCUMENTS: dict[str, Any] = {
     "validate": ValidateDoc,
     "hub-info": HubInfoDoc,
     "hub-discover": list[DiscoveredDoc],
+    "hub-refresh": HubRefreshDoc,
+    "hub-card": HubCardDoc,
+    "rules": list[RuleDoc],
+    "rule": RuleDoc,
+    "recipe": RecipeDoc,
+}
+
+
+# Document -> the commands that print it with --json (tests/test_documents.py walks the command tree against it;
+# docs/json.md's table of documents is generated from it).
+PRINTED_BY: dict[str, tuple[str, ...]] = {
+    "advise": ("advise", "interview"),
+    "estimate": ("estimate",),
+    "compare": ("compare",),
+    "tasks": ("tasks",),
+    "architectures": ("architectures",),
+    "catalog-list": ("catalog list",),
+    "catalog-show": ("catalog show",),
+    "accelerators": ("catalog accelerators",),
+    "languages": ("catalog languages",),
+    "validate": ("catalog validate",),
+    "hub-info": ("hub info",),
+    "hub-discover": ("hub discover",),
+    "hub-refresh": ("hub refresh",),
+    "hub-card": ("hub card",),
+    "rules": ("rules",),
+    "rule": ("rules ID",),
+    "recipe": ("recipe",),
 }
 
 

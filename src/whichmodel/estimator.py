@@ -18,6 +18,8 @@ from whichmodel import units
 from whichmodel.vocab import FAMILIES, STRATEGIES  # re-exported: the vocabularies live in whichmodel.vocab
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from whichmodel.catalog_schema import Accelerator, Model, ServingTarget
 
 # --- vocabularies ----------------------------------------------------------------------------------
@@ -304,7 +306,7 @@ class Note:
     """One assumption behind an estimate, rendered to prose only when shown (``text``)."""
 
     template: str
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
 
     def text(self) -> str:
         return self.template.format(*self.args) if self.args else self.template
@@ -419,7 +421,7 @@ class Serving:
     def assumptions(self) -> tuple[str, ...]:
         return _render(self.notes)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "decode_tokens_per_s": _sig(self.decode_tokens_per_s, 4),
             "prefill_tokens_per_s": _sig(self.prefill_tokens_per_s, 4),
@@ -476,7 +478,7 @@ class JobEstimate:
         """The assumptions behind the figures, in words (rendered on first use)."""
         return _render(self.notes) + (self.serving.assumptions if self.serving is not None else ())
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The `estimate --json` document (design.md), plus a few extra keys."""
         doc = {
             "model": self.model_id,
@@ -953,7 +955,7 @@ def _balance(accelerator: Accelerator | None) -> float:
     if accelerator is None or accelerator.bf16_tflops is None or accelerator.bandwidth_gbps is None:
         return 1.0
     ratio = (accelerator.bandwidth_gbps / (accelerator.bf16_tflops * 1e3)) / REFERENCE_BYTES_PER_FLOP
-    return min(1.0, ratio**BALANCE_EXPONENT)
+    return min(1.0, float(ratio**BALANCE_EXPONENT))
 
 
 def mfu_for(
@@ -1602,7 +1604,7 @@ def cost_stage(spec: JobSpec, compute: Compute) -> tuple[float | None, list[Note
     ]
 
 
-def estimate_job(**kwargs) -> JobEstimate:
+def estimate_job(**kwargs: Any) -> JobEstimate:
     """Memory, compute, time and cost of one job, with every assumption behind them.
 
     Keyword arguments are those of ``job_spec``. ``batch`` is the micro-batch on each GPU and ``seq_len`` its
@@ -1689,7 +1691,7 @@ def estimate_spec(spec: JobSpec) -> JobEstimate:
     )
 
 
-def _largest(fits, limit: int) -> int:
+def _largest(fits: Callable[[int], bool], limit: int) -> int:
     """The largest n in [1, limit] with fits(n), for a monotone predicate (0 when not even 1 fits)."""
     if not fits(1):
         return 0
@@ -1715,7 +1717,7 @@ def max_batch(
     seq_len: int,
     gpus: int = 1,
     limit: int = 1 << 16,
-    **kwargs,
+    **kwargs: Any,
 ) -> int:
     """The largest micro-batch that fits on ``gpus`` of the accelerator (0 when not even one sample does)."""
     base = job_spec(
@@ -1732,7 +1734,7 @@ def max_seq_len(
     batch: int = 1,
     gpus: int = 1,
     limit: int = 1 << 24,
-    **kwargs,
+    **kwargs: Any,
 ) -> int:
     """The longest sequence that trains (or is served) at ``batch`` on ``gpus`` of the accelerator (0: none)."""
     base = job_spec(

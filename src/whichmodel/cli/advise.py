@@ -96,9 +96,6 @@ def advise(
     formats.render("advice", kind, advice, formats.Options(explain, cat, extra))
 
 
-DISCOVER_LIMIT = 20
-
-
 def load_snapshot():  # -> Snapshot | None
     """The Hub snapshot when one exists; warnings go to stderr."""
     from whichmodel.inputs import load_snapshot as read
@@ -111,42 +108,21 @@ def load_snapshot():  # -> Snapshot | None
 
 
 def discover_models(the_scope, cat) -> list:  # -> list[Model]
-    """Hub candidates for the scope's tasks that the catalog lacks (uncurated)."""
+    """Hub candidates for the scope's tasks that the catalog lacks (uncurated): whichmodel.hub.discovery."""
     from whichmodel.cli.hub import spinner
-    from whichmodel.discovered import to_model
-    from whichmodel.hub.discover import discover, pipeline_tag_for
+    from whichmodel.hub.discovery import discover_models as discover
     from whichmodel.hub.settings import HubError
 
-    known = {m.hub_id.lower() for m in cat.models.values()}
-    extra = []
-    seen: set[str] = set()
-    for tid in the_scope.tasks:
-        task = cat.tasks[tid]
-        tag = pipeline_tag_for(tid, task.pipeline_tag)
-        if tag is None:
-            continue
-        try:
-            with spinner(f"Searching the Hub for {tag} models ..."):
-                found = discover(tag, limit=DISCOVER_LIMIT)
-        except HubError as exc:
-            raise errors.runtime(
-                f"--discover: {exc.message}", exc.hint or "Run without --discover to use the catalog alone"
-            ) from None
-        skipped = 0
-        for item in found:
-            key = item.hub_id.lower()
-            if key in known or key in seen:
-                continue
-            model = to_model(item, task, cat)
-            if model is None:
-                skipped += 1
-                continue
-            seen.add(key)
-            extra.append(model)
-        if skipped:
-            output.note(
-                f"--discover: {skipped} Hub models for {tag} lacked a family or parameter count and were left out."
-            )
+    try:
+        extra, notes = discover(
+            the_scope, cat, searching=lambda tag: spinner(f"Searching the Hub for {tag} models ...")
+        )
+    except HubError as exc:
+        raise errors.runtime(
+            f"--discover: {exc.message}", exc.hint or "Run without --discover to use the catalog alone"
+        ) from None
+    for note in notes:
+        output.note(note)
     return extra
 
 

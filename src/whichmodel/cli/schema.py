@@ -26,7 +26,7 @@ def schema(
         typer.Argument(
             metavar="DOC",
             help="The document: advise (default), estimate, compare, tasks, architectures, catalog-list, catalog-show, "
-            "accelerators, languages, validate, hub-info, hub-discover.",
+            "accelerators, languages, validate, hub-info, hub-discover, hub-refresh, hub-card, rules, rule, recipe.",
             autocompletion=_names,
         ),
     ] = "advise",

@@ -12,4 +12,6 @@ Modules:
 - :mod:`whichmodel.hub.client`: the huggingface_hub client, configured (timeouts, telemetry off),
   error classification and a deadline runner.
 - :mod:`whichmodel.hub.refresh`, :mod:`whichmodel.hub.discover`, :mod:`whichmodel.hub.card`.
+- :mod:`whichmodel.hub.discovery`: `advise --discover` (the scope's Hub candidates the catalog lacks);
+  :mod:`whichmodel.hub.to_catalog`: a discovered Hub model as an uncurated catalog model (pure).
 """
