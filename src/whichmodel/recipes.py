@@ -263,7 +263,7 @@ def render(p: Plan, target: str) -> str:
     stage = "as-is" if p.rec.strategy == "as-is" else "train"
     special = LIBRARY_RECIPES.get((p.library, stage, p.task)) or LIBRARY_RECIPES.get((p.library, stage, "*"))
     if special is not None:
-        return special(p)
+        return str(special(p))
     if stage == "as-is":
         return inference_script(p)
     if p.rec.family == "decoder-only":
