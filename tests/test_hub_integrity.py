@@ -75,8 +75,8 @@ def test_three_concurrent_refreshes_keep_every_record(hub, tmp_path, snap_path):
         )
         for ids in groups
     ]
-    codes = [p.wait(timeout=120) for p in procs]
-    assert codes == [0, 0, 0], [p.stderr.read() for p in procs if p.stderr]
+    errs = [p.communicate(timeout=120)[1] for p in procs]  # reads and closes each stderr pipe
+    assert [p.returncode for p in procs] == [0, 0, 0], errs
     stored = json.loads(snap_path.read_text())["models"]
     assert sorted(stored) == sorted(h for ids in groups for h in ids)
 
