@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from whichmodel.catalog import Catalog, UnknownName
 from whichmodel.numbers import parse_number
 from whichmodel.scope import DEFAULTS, ScopeInput, default_languages
-from whichmodel.vocab import LICENSE_NEEDS
+from whichmodel.vocab import LICENSE_NEED_HELP, LICENSE_NEEDS
 
 
 class Invalid(ValueError):
@@ -532,11 +532,7 @@ def serve_options(ctx: Context) -> list[Choice]:
     return [*places, here, *gpu_options(ctx)]
 
 
-LICENSE_MEANING = {
-    "any": "every licence (its terms are shown)",
-    "open": "OSI-approved licences only",
-    "commercial": "commercial use, no user cap or use restriction",
-}
+LICENSE_MEANING = LICENSE_NEED_HELP
 
 
 def license_options(ctx: Context) -> list[Choice]:

@@ -29,6 +29,12 @@ STRATEGIES: Final[tuple[Strategy, ...]] = get_args(Strategy)
 LicenseNeed = Literal["any", "open", "commercial"]
 """What the user's licence allows (``--license``; the ``license`` rule)."""
 LICENSE_NEEDS: Final[tuple[LicenseNeed, ...]] = get_args(LicenseNeed)
+LICENSE_NEED_HELP: Final[dict[str, str]] = {
+    "any": "every licence (its terms are shown)",
+    "open": "OSI-approved licences only",
+    "commercial": "commercial use, no user cap or use restriction",
+}
+"""What each licence need admits, as the interview and shell completion describe it."""
 
 Prefer = Literal["quality", "balanced", "cost"]
 """The ranking's preference (``--prefer``; a row of ``preference_weights`` in catalog/weights.yaml each)."""
@@ -61,6 +67,7 @@ __all__ = [
     "FAMILIES",
     "FAMILY_SHORT",
     "LICENSE_NEEDS",
+    "LICENSE_NEED_HELP",
     "OUTPUT_FORMATS",
     "PREFER",
     "STALE_DAYS",

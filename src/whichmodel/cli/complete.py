@@ -18,49 +18,34 @@ if TYPE_CHECKING:
 
 Pairs = list[tuple[str, str]]
 
+
+def _described(values: Iterable[str], help_of: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """``(value, help)`` for each vocabulary value, in the vocabulary's order (a value without help fails at import)."""
+    return tuple((v, help_of[v]) for v in values)
+
+
 # The values come from whichmodel.vocab (one home each); the descriptions shown beside them live here.
-FORMATS = tuple(
-    (
-        f,
-        {
-            "table": "a table for people",
-            "json": "JSON for scripts",
-            "markdown": "Markdown for documents",
-            "html": "a self-contained HTML report",
-        }[f],
-    )
-    for f in vocab.OUTPUT_FORMATS
+FORMATS = _described(
+    vocab.OUTPUT_FORMATS,
+    {
+        "table": "a table for people",
+        "json": "JSON for scripts",
+        "markdown": "Markdown for documents",
+        "html": "a self-contained HTML report",
+    },
 )
-LICENSE_NEEDS = tuple(
-    (
-        n,
-        {
-            "any": "every licence (its terms are shown)",
-            "open": "OSI-approved licences only",
-            "commercial": "commercial use, no user cap or use restriction",
-        }[n],
-    )
-    for n in vocab.LICENSE_NEEDS
+LICENSE_NEEDS = _described(vocab.LICENSE_NEEDS, vocab.LICENSE_NEED_HELP)
+FAMILIES = _described(
+    vocab.FAMILIES,
+    {
+        "encoder-only": "BERT-like: read and label text",
+        "decoder-only": "GPT-like: write text",
+        "encoder-decoder": "T5/BART-like: turn one text into another",
+    },
 )
-FAMILIES = tuple(
-    (
-        f,
-        {
-            "encoder-only": "BERT-like: read and label text",
-            "decoder-only": "GPT-like: write text",
-            "encoder-decoder": "T5/BART-like: turn one text into another",
-        }[f],
-    )
-    for f in vocab.FAMILIES
-)
-DTYPES = tuple(
-    (
-        d,
-        {"fp32": "32-bit", "bf16": "16-bit bfloat", "fp16": "16-bit float", "int8": "8-bit", "int4": "4-bit"}[
-            d
-        ],
-    )
-    for d in vocab.DTYPES
+DTYPES = _described(
+    vocab.DTYPES,
+    {"fp32": "32-bit", "bf16": "16-bit bfloat", "fp16": "16-bit float", "int8": "8-bit", "int4": "4-bit"},
 )
 AUTO = ("auto", "this machine's GPU (nvidia-smi), Apple Silicon or CPU")
 
