@@ -421,6 +421,51 @@ def test_kv_cache_formula_and_families():
         assert E.inference_memory(params=1e9, dtype=dtype).weights == pytest.approx(b)
 
 
+def test_serving_memory_is_weights_kv_cache_and_one_prefill_chunk():
+    """Issue 12: a 500k-token prompt costs its KV cache, not training activations over 500k tokens."""
+    qwen = CAT.model("qwen2.5-7b-instruct-1m")  # 28 layers, 4 KV heads of 128, hidden 3584
+    mem = E.inference_memory(params=qwen.params_b * 1e9, model=qwen, context_tokens=500_000)
+    assert mem.weights == pytest.approx(qwen.params_b * 2)
+    assert mem.kv_cache == pytest.approx(2 * 28 * 4 * 128 * 2 * 500_000 / 1e9)  # 56 KiB per token
+    shape = E.model_shape(qwen.params_b * 1e9, qwen)
+    per_token = 4 * shape.hidden + 6 * shape.mlp  # residual, normed input, gate/up and product (16-bit)
+    assert mem.activations == pytest.approx(8192 * per_token / 1e9)  # vLLM prefills in 8,192-token chunks
+    assert mem.total < 50 and mem.activations < 0.05 * mem.total
+    # transformers runs the prompt in one pass; llama.cpp in 512-token micro-batches; an explicit chunk wins
+    hf = E.inference_memory(params=7.61e9, model=qwen, context_tokens=500_000, runtime="transformers")
+    assert hf.activations == pytest.approx(500_000 * per_token / 1e9)
+    cpp = E.inference_memory(params=7.61e9, model=qwen, context_tokens=500_000, runtime="llama.cpp")
+    assert cpp.activations == pytest.approx(512 * per_token / 1e9)
+    big = E.inference_memory(params=7.61e9, model=qwen, context_tokens=500_000, prefill_chunk=131_072)
+    assert big.activations == pytest.approx(131_072 * per_token / 1e9)
+    # a short prompt is one pass whatever the runtime; concurrent sequences multiply the KV cache only
+    short = E.inference_memory(params=7.61e9, model=qwen, context_tokens=1000, batch=4)
+    assert short.activations == pytest.approx(4000 * per_token / 1e9)
+    # the job says what it assumed and fits one 80 GB GPU
+    job = E.estimate_job(
+        params=7.61e9, model=qwen, strategy="inference", accelerator=A100, seq_len=500_000, batch=1
+    )
+    assert job.fits and job.memory == mem
+    text = " ".join(job.assumptions)
+    assert "56 KiB per token" in text and "chunks of 8,192" in text and "PagedAttention" in text
+
+
+def test_kv_cache_per_token_matches_published_figures():
+    # PagedAttention paper Sec. 3: OPT-13B, 2 x 5120 x 40 x 2 bytes = 800 KB per token (no GQA)
+    opt = model(params_b=13, layers=40, hidden_size=5120, heads=40)
+    assert E.kv_cache_gb(E.model_shape(13e9, opt), 1, 1) * 1e9 == 2 * 5120 * 40 * 2
+    # Llama 3 8B with GQA (8 KV heads of 128, 32 layers): 128 KiB per token
+    llama3 = model(params_b=8, layers=32, hidden_size=4096, heads=32, kv_heads=8, head_dim=128)
+    assert E.kv_cache_gb(E.model_shape(8e9, llama3), 1, 1) * 1e9 == 128 * 1024
+    # kv_heads unknown: no GQA is assumed (an upper bound), and the assumptions say so
+    job = E.estimate_job(
+        params=8e9, model=model(params_b=8, layers=32, hidden_size=4096, heads=32), strategy="inference",
+        accelerator=A100, seq_len=1000, batch=1,
+    )  # fmt: skip
+    assert job.memory.kv_cache * 1e9 == pytest.approx(4 * 128 * 1024 * 1000)
+    assert any("no grouped-query attention assumed" in a for a in job.assumptions)
+
+
 def test_inference_overhead_can_be_dropped_for_cpu_and_edge():
     gpu = E.inference_memory(params=1e9, dtype="int4")
     cpu = E.inference_memory(params=1e9, dtype="int4", overhead_gb=0)

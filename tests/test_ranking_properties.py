@@ -215,6 +215,11 @@ def test_of_two_siblings_that_both_fit_the_larger_ranks_higher(pair, task, serve
     ranked = [r.model for r in recs]
     if len(ranked) < 2:  # one of them does not fit (or is not offered): nothing to compare
         return
+    if len({r.estimates.serve_dtype for r in recs}) > 1:
+        # the larger fits only quantised: serving_cost charges quantisation (rules.serving_cost caps it), so
+        # size against precision is a trade-off the rules weigh (S157), not an order; on a T4 Qwen3-4B in fp16
+        # and Qwen3-8B in int8 differ by 0.02 points either way as the serving-memory estimate moves
+        return
     assert ranked[0] == large.id, (task, serve, prefer, ranked, [r.score for r in recs])
 
 

@@ -179,6 +179,17 @@ def test_context_is_a_veto_for_generation_and_a_cost_for_strided_tasks():
     assert rules.context(ner, c) is None
     fit = rules.context_fit(ner, c)
     assert isinstance(fit, Points) and fit.raw < 0.5 and "strides" in fit.warning
+    # a generative input just over the window is a veto too (S155: 500k tokens, 131k-token models), not a cost
+    chat = ctx_for(tasks=["chat"], input_tokens=500_000)
+    assert isinstance(rules.context(chat, cand(chat, "qwen2.5-7b-instruct")), Veto)
+    assert rules.context(chat, cand(chat, "qwen2.5-7b-instruct-1m")) is None
+    reach = CAT.model("qwen2.5-7b-instruct").context_tokens_extended  # 131,072 with YaRN
+    at, over = ctx_for(tasks=["chat"], input_tokens=reach), ctx_for(tasks=["chat"], input_tokens=reach + 1)
+    assert rules.context(at, cand(at, "qwen2.5-7b-instruct")) is None
+    assert isinstance(rules.context(over, cand(over, "qwen2.5-7b-instruct")), Veto)
+    # extractive QA strides, however long the input
+    qa = ctx_for(tasks=["question-answering"], input_tokens=500_000)
+    assert rules.context(qa, cand(qa, "deberta-v3-base-squad2")) is None
 
 
 def test_memory_fit_vetoes_training_that_does_not_fit():

@@ -226,9 +226,6 @@ KNOWN_DISAGREEMENTS = {
     "S153": "the source is right: with 20B in-domain code tokens and 6,000 GPU-hours Code Llama continues pre-training a base"
     " model; the engine ranks instruction-tuned coders as-is first and no continued-pretraining candidate of a base model reaches"
     " the top 5 (as in S44-S71: in-domain tokens earn no quality credit)",
-    "S155": "the source is right: only the 1M-context Qwen2.5 reads a 500k-token input; the engine rejects it by memory_fit"
-    " (151 GB: the estimator charges prefill activations with the training formula s*b*h*34 bytes, 106 GB at 500k tokens) and"
-    " ranks 131k-window models first with a -10 'must be chunked' penalty instead of a context veto",
     "S156": "the source is right: Mistral NeMo is the multilingual European workhorse for one 24 GB GPU; the engine's #1 is"
     " Qwen2.5-7B-Instruct-1M because its Open LLM v2 average (32.8) is a higher within-benchmark percentile than NeMo's MMLU 68,"
     " percentiles from different benchmarks being compared as equals; NeMo is rank 8",

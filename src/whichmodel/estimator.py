@@ -195,7 +195,32 @@ HEAD_DIM_SMALL = 64
 HEAD_DIM_LARGE = 128
 HEAD_DIM_SWITCH_HIDDEN = 2048
 # KV cache values are 16-bit (fp32 models: 32-bit) even when weights are quantised (transformers, vLLM).
+# Per token: 2 (keys and values) x layers x kv_heads x head_dim x bytes: "the KV cache of a single token demands
+# 800 KB of space, calculated as 2 (key and value vectors) x 5120 (hidden state size) x 40 (number of layers) x 2
+# (bytes per FP16)" for OPT-13B (Kwon et al. 2023, "Efficient Memory Management for Large Language Model Serving
+# with PagedAttention", arXiv:2309.06180, Sec. 3); with grouped-query attention the hidden size becomes
+# kv_heads x head_dim (Llama 3 8B: 2 x 32 x 8 x 128 x 2 = 128 KiB per token, what vLLM allocates: issue #10517).
 KV_CACHE_MIN_BYTES = 2.0
+# Serving memory = weights + KV cache + the working activations of one forward pass + the runtime's CUDA
+# context (PagedAttention paper, Fig. 1: the parameters persist, the KV cache grows per request, "a small amount
+# of memory is used ephemerally for activation"; vLLM's profiler splits GPU memory the same way: weights,
+# non-torch memory, "PyTorch activation peak memory", the rest for the KV cache; vllm PR #10511). Unlike
+# training, a forward pass keeps nothing for a backward pass: at its peak (the MLP) one layer holds, per token,
+# the residual stream and the normed input (2 + 2 bytes per hidden unit in 16-bit) and the MLP's intermediates:
+# a gated MLP the fused gate/up output (2·ff values) and the activated product (ff), 6 bytes per ff unit; a
+# GELU MLP its fc1 output and activation, 4. Llama 3.1 8B: 102 KB per token; vLLM measured 111 KB (peak torch
+# memory minus weights: 2.07 GiB at 20,000 tokens, 2.99 GiB at 29,000, RTX 3090; vllm issue #10517).
+SERVE_ACT_HIDDEN_BYTES = 4.0
+SERVE_ACT_FF_BYTES_GATED = 6.0
+SERVE_ACT_FF_BYTES = 4.0
+# Tokens in one forward pass over a prompt. vLLM V1 always chunks prefills ("In vLLM V1, chunked prefill is
+# always enabled by default", docs: Optimization and Tuning) at max_num_batched_tokens, 8192 for `vllm serve`
+# on GPUs of 70 GiB or more (other than the A100) and 2048 on the others (vllm/engine/arg_utils.py,
+# EngineArgs.get_batch_defaults): 8192, the larger (an upper bound on the activations), is taken. llama.cpp
+# evaluates prompts in physical micro-batches of n_ubatch = 512 tokens (common.h; --ubatch-size). transformers'
+# generate runs the whole prompt in one pass (None). Logits are computed for the last position only (vLLM;
+# transformers' generate keeps one position's logits), so they are not counted.
+PREFILL_CHUNK_TOKENS: dict[str, int | None] = {"vllm": 8192, "llama.cpp": 512, "transformers": None}
 # CUDA context and kernels loaded by PyTorch: 1343 MB on a V100 (transformers' "model memory anatomy").
 FRAMEWORK_OVERHEAD_GB = 1343 * 2**20 / GB
 # Share of a GPU's memory a job can use (allocator fragmentation, buffers): vLLM's default
@@ -218,6 +243,7 @@ LIMITS: dict[str, float] = {
     "input_tokens": 1e9,
     "output_tokens": 1e9,
     "concurrency": 1e6,
+    "prefill_chunk": 1e9,
 }
 
 # --- one model of a job: the defaults advise and estimate share ----------------------------------------
@@ -788,6 +814,37 @@ def _kv_bytes_per_token(shape: Shape, dtype: str) -> float:
     return caches * 2 * shape.layers * shape.kv_heads * shape.head_dim * kv_bytes
 
 
+def default_runtime(family: str, on_gpu: bool = True) -> str:
+    """The runtime a model is served with when none is given: llama.cpp on a CPU or edge device, vLLM for
+    decoders on a GPU, transformers for encoders and encoder-decoders."""
+    return "llama.cpp" if not on_gpu else "vllm" if family == "decoder-only" else "transformers"
+
+
+def prefill_pass_tokens(runtime: str, prompt_tokens: int, prefill_chunk: int | None = None) -> int:
+    """Tokens in the largest forward pass over a prompt of ``prompt_tokens``: the runtime's prefill chunk
+    (``prefill_chunk`` when given, else PREFILL_CHUNK_TOKENS) or the whole prompt when it does not chunk."""
+    chunk = prefill_chunk if prefill_chunk is not None else PREFILL_CHUNK_TOKENS[runtime]
+    return min(prompt_tokens, chunk) if chunk else prompt_tokens
+
+
+def serving_activation_bytes_per_token(shape: Shape, dtype: str = "bf16") -> float:
+    """Working activations of one forward pass per token (bytes): the residual stream, the normed input and
+    the MLP's intermediates of the layer running (SERVE_ACT_*); doubled in fp32."""
+    ff_bytes = SERVE_ACT_FF_BYTES_GATED if shape.gated else SERVE_ACT_FF_BYTES
+    return (SERVE_ACT_HIDDEN_BYTES * shape.hidden + ff_bytes * shape.mlp) * _activation_scale(dtype)
+
+
+def serving_activations_gb(
+    shape: Shape, pass_tokens: int, dtype: str = "bf16", *, flash_attention: bool = True
+) -> float:
+    """Peak working activations of a forward pass over ``pass_tokens`` tokens (GB); eager attention adds one
+    layer's 16-bit s² scores and probabilities per head."""
+    act = pass_tokens * serving_activation_bytes_per_token(shape, dtype)
+    if not flash_attention:
+        act += 2.0 * shape.heads * pass_tokens * pass_tokens * _activation_scale(dtype)
+    return act / GB
+
+
 def inference_memory(
     *,
     params: float,
@@ -798,23 +855,26 @@ def inference_memory(
     family: str | None = None,
     flash_attention: bool = True,
     overhead_gb: float = FRAMEWORK_OVERHEAD_GB,
+    runtime: str | None = None,
+    prefill_chunk: int | None = None,
 ) -> Memory:
-    """Memory to serve a model: weights by dtype, KV cache at the context and batch, one layer's working
-    activations, framework overhead (GB). On a CPU or an edge device there is no CUDA context: pass
-    ``overhead_gb=0``."""
+    """Memory to serve a model (GB): weights at the serving dtype, the KV cache of ``batch`` sequences of
+    ``context_tokens`` (2 · layers · kv_heads · head_dim · bytes per token; PagedAttention paper), the working
+    activations of the largest forward pass (one prefill chunk of the runtime: vLLM 8192 tokens, llama.cpp 512,
+    transformers the whole prompt), and the framework overhead. On a CPU or an edge device there is no CUDA
+    context: pass ``overhead_gb=0``. ``runtime`` defaults to vLLM for decoders, transformers otherwise."""
     params = _positive("params", params)
     context_tokens = int(_positive("context_tokens", context_tokens, integer=True))
     batch = int(_positive("batch", batch, integer=True))
     dtype = normalize_dtype(dtype)
     shape = model_shape(params, model, family)
+    runtime = normalize_runtime(runtime) if runtime is not None else default_runtime(shape.family)
+    if prefill_chunk is not None:
+        prefill_chunk = int(_positive("prefill_chunk", prefill_chunk, integer=True))
     weights = params * DTYPE_BYTES[dtype] / GB
     kv = kv_cache_gb(shape, context_tokens, batch, dtype)
-    act = (
-        _layer_activation_bytes(
-            shape, context_tokens, batch, _activation_scale(dtype), flash_attention, dropout=False
-        )
-        / GB
-    )
+    pass_tokens = prefill_pass_tokens(runtime, context_tokens * batch, prefill_chunk)
+    act = serving_activations_gb(shape, pass_tokens, dtype, flash_attention=flash_attention)
     if overhead_gb is None or not math.isfinite(overhead_gb) or overhead_gb < 0:
         raise EstimateError(f"overhead_gb must be a finite number at least 0 (got {overhead_gb!r})")
     return _memory(weights, 0.0, 0.0, act, kv, float(overhead_gb))
@@ -1164,6 +1224,7 @@ class JobSpec:
     output_tokens: int = SERVE_OUTPUT_TOKENS
     concurrency: int = SERVE_CONCURRENCY
     runtime: str | None = None
+    prefill_chunk: int | None = None
 
     @property
     def training(self) -> bool:
@@ -1195,9 +1256,12 @@ def job_spec(
     output_tokens: int = SERVE_OUTPUT_TOKENS,
     concurrency: int = SERVE_CONCURRENCY,
     runtime: str | None = None,
+    prefill_chunk: int | None = None,
 ) -> JobSpec:
     """Validate a job's inputs once (stage 1): readable EstimateErrors for anything out of range."""
     params = _positive("params", params)
+    if prefill_chunk is not None:
+        prefill_chunk = int(_positive("prefill_chunk", prefill_chunk, integer=True))
     strategy = normalize_strategy(strategy)
     if not is_gpu(accelerator) and strategy not in NO_TRAINING:
         raise EstimateError(
@@ -1229,6 +1293,7 @@ def job_spec(
         params, strategy, accelerator, gpus, tokens, seq_len, batch, dtype, model,
         bool(gradient_checkpointing), bool(flash_attention), lora_fraction, lora_rank, lora_targets,
         optimizer, offload, stack, model_id, family, input_tokens, output_tokens, concurrency, runtime,
+        prefill_chunk,
     )  # fmt: skip
 
 
@@ -1237,6 +1302,8 @@ def memory_stage(spec: JobSpec, shape: Shape) -> tuple[Memory, float | None, lis
     notes: list[Note] = []
     fam = shape.family
     if not spec.training:
+        on_gpu = is_gpu(spec.accelerator)
+        runtime = spec.runtime or default_runtime(fam, on_gpu)
         memory = inference_memory(
             params=spec.params,
             dtype=spec.dtype,
@@ -1245,7 +1312,15 @@ def memory_stage(spec: JobSpec, shape: Shape) -> tuple[Memory, float | None, lis
             batch=spec.batch,
             family=fam,
             flash_attention=spec.flash_attention,
-            overhead_gb=FRAMEWORK_OVERHEAD_GB if is_gpu(spec.accelerator) else 0.0,
+            overhead_gb=FRAMEWORK_OVERHEAD_GB if on_gpu else 0.0,
+            runtime=runtime,
+            prefill_chunk=spec.prefill_chunk,
+        )
+        notes.append(
+            Note(
+                "Serving memory = weights + KV cache + one forward pass's working activations + overhead "
+                "(PagedAttention paper, Kwon et al. 2023; vLLM's memory profiler)"
+            )
         )
         notes.append(Note("Weights: {:g} bytes per parameter ({})", (DTYPE_BYTES[spec.dtype], spec.dtype)))
         if fam == "encoder-only":
@@ -1258,15 +1333,35 @@ def memory_stage(spec: JobSpec, shape: Shape) -> tuple[Memory, float | None, lis
                 if fam == "encoder-decoder"
                 else "at the context length"
             )
+            kv_bytes = max(KV_CACHE_MIN_BYTES, DTYPE_BYTES[spec.dtype])
             notes.append(
                 Note(
-                    "KV cache = 2 · layers · kv_heads · head_dim · {:g} bytes · {:,} tokens · batch {} ({})",
-                    (max(KV_CACHE_MIN_BYTES, DTYPE_BYTES[spec.dtype]), spec.seq_len, spec.batch, what),
+                    "KV cache = 2 · {} layers · {} kv_heads · {} head_dim · {:g} bytes = {:.4g} KiB per token × "
+                    "{:,} tokens × {} sequence{} ({}; PagedAttention paper, Sec. 3)",
+                    (
+                        shape.layers,
+                        shape.kv_heads,
+                        shape.head_dim,
+                        kv_bytes,
+                        _kv_bytes_per_token(shape, spec.dtype) / 1024,
+                        spec.seq_len,
+                        spec.batch,
+                        "s" if spec.batch != 1 else "",
+                        what,
+                    ),
                 )
             )
+        pass_tokens = prefill_pass_tokens(runtime, spec.seq_len * spec.batch, spec.prefill_chunk)
+        chunked = pass_tokens < spec.seq_len * spec.batch
         notes.append(
             Note(
-                "Working activations: one layer's s·b·h·34 bytes (Korthikanti et al. 2022), freed layer by layer"
+                "Working activations: one forward pass of {:,} tokens{} at {:.3g} KB per token (residual stream, "
+                "normed input and MLP intermediates of one layer; nothing is kept for a backward pass)",
+                (
+                    pass_tokens,
+                    f" ({runtime} prefills in chunks of {pass_tokens:,})" if chunked else "",
+                    serving_activation_bytes_per_token(shape, spec.dtype) / 1e3,
+                ),
             )
         )
         return memory, None, notes
@@ -1780,7 +1875,7 @@ def estimate_serving(
     on_gpu = is_gpu(target)
     shape = model_shape(params, model, family)
     if runtime is None:  # vLLM serves decoders; encoders and encoder-decoders run in transformers
-        runtime = "llama.cpp" if not on_gpu else "vllm" if shape.family == "decoder-only" else "transformers"
+        runtime = default_runtime(shape.family, on_gpu)
     runtime = normalize_runtime(runtime)
     notes: list[Note] = []
     target_id = getattr(target, "id", "device")
@@ -1810,7 +1905,7 @@ def estimate_serving(
     weights = _weight_bytes(params, dtype, runtime)
     kv_token = _kv_bytes_per_token(shape, dtype)
     context = input_tokens + output_tokens
-    act = _layer_activation_bytes(shape, input_tokens, 1, _activation_scale(dtype), True, dropout=False)
+    act = serving_activations_gb(shape, prefill_pass_tokens(runtime, input_tokens), dtype) * GB
     room = memory_gb * GB - weights - overhead * GB - act
     if kv_token > 0:
         max_conc = max(0, int(room // (kv_token * context))) if room > 0 else 0

@@ -127,11 +127,16 @@ SPECS: tuple[RuleSpec, ...] = (
     RuleSpec(
         "context",
         "constraint",
-        "Inputs over 4x the model's window are vetoed for generative tasks; extractive QA and token "
-        "classification read long inputs in strides (a cost in fit, never a veto).",
-        ("scope.input_tokens", "model.context_tokens", "model.context_tokens_extended"),
-        "transformers docs: question-answering pipeline doc_stride; token-classification stride",
-        thresholds={"chunk_veto_factor": 4, "long_input": 512},
+        "Generative tasks (chat, summaries, generation) read the whole input at once: inputs longer than the "
+        "model's window (its extended window when it has one) are vetoed. Extractive QA and token classification "
+        "read long inputs in strides (a cost in fit, never a veto); labels and vectors of chunked inputs are "
+        "pooled, vetoed beyond 4x the window.",
+        ("scope.input_tokens", "scope.tasks", "model.context_tokens", "model.context_tokens_extended"),
+        "transformers docs: question-answering pipeline doc_stride, token-classification stride; the window is "
+        "the model's max_position_embeddings: rotary and sinusoidal models degrade past the length they were "
+        "trained on (Press et al. 2022, ALiBi, arXiv:2108.12409, Fig. 1); Qwen2.5-1M card: a 1M-token input "
+        "needs the 1M-context model",
+        thresholds={"generative_veto_factor": 1, "chunk_veto_factor": 4, "long_input": 512},
     ),
     RuleSpec(
         "memory_fit",

@@ -33,7 +33,7 @@ SMALL_MODEL_B = 1.0  # below this, full fine-tuning is cheap; above, adapters (H
 LARGE_MODEL_B = 3.0
 CPT_MIN_TOKENS = 10_000_000  # HF LLM course ch.7.3 adapts DistilBERT on IMDb reviews (~10M tokens) by MLM
 CPT_STRONG_TOKENS = 1_000_000_000
-CHUNK_VETO_FACTOR = 4  # inputs over 4x the window are vetoed (generative tasks); over 1x they need chunking
+CHUNK_VETO_FACTOR = 4  # labels and vectors of chunked inputs: vetoed beyond 4x the window
 MANY_LANGUAGES = 50
 LONG_INPUT = 512  # the classic BERT/T5 window; an undocumented window is a risk beyond it
 EDGE_FLOOR_B = 0.02  # ~20M parameters (MiniLM-L6): the smallest useful transformers, full serving points
@@ -461,10 +461,17 @@ def label_set(ctx: Context, c: Candidate) -> Veto | None:
 def context(ctx: Context, c: Candidate) -> Veto | None:
     need = ctx.scope.input_tokens
     reach = max(c.model.context_tokens or 0, c.model.context_tokens_extended or 0)
-    if not reach or need <= CHUNK_VETO_FACTOR * reach:
+    if not reach or need <= reach:
         return None
     if all(t.output in STRIDED_OUTPUTS for t in ctx.tasks):
         return None  # read in strides: a cost in fit, not a veto
+    if ctx.generative:  # the answer is generated from the whole input, which must sit in the window at once
+        return Veto(
+            f"{need:,}-token inputs exceed its {reach:,}-token window; a generative task reads the whole input at"
+            " once (it cannot be strided): pick a longer-context model"
+        )
+    if need <= CHUNK_VETO_FACTOR * reach:
+        return None  # a label or vector per chunk, pooled: a cost in fit
     return Veto(f"{need:,}-token inputs are over {CHUNK_VETO_FACTOR}x its {reach:,}-token window")
 
 
