@@ -31,7 +31,7 @@ DOC = ROOT / "docs" / "estimates.md"
 BEGIN = "<!-- BEGIN GENERATED: scripts/gen_estimates_table.py -->"
 END = "<!-- END GENERATED -->"
 
-_UNITS = {"GB": 1e9, "MiB": 2**20, "GiB": 2**30, "TB": 1e12}
+_UNITS = {"GB": 1e9, "MiB": 2**20, "GiB": 2**30, "TB": 1e12, "bytes": 1.0}
 _OBJECTIVE = {"encoder-only": "masked-lm", "decoder-only": "causal-lm", "encoder-decoder": "span-corruption"}
 
 
@@ -129,6 +129,8 @@ JOB_KEYS = (
     "optimizer",
     "offload",
     "stack",
+    "runtime",
+    "prefill_chunk",
 )
 SERVING_WHATS = ("decode_tokens_per_s", "prefill_tokens_per_s", "time_to_first_token_s", "max_concurrent")
 
@@ -358,6 +360,15 @@ def _evaluate(case: dict, check: dict, accs: dict[str, Accelerator]) -> Result:
                 include_loss=False,
             )
             pub = float(raw) * unit / 1e9
+        elif what == "serving_activations":  # a runtime's measured activation peak (vLLM's profiler)
+            est, pub = m.activations, float(raw) * unit / 1e9
+        elif what == "kv_bytes_per_token":  # bytes of KV cache one token takes
+            est = E.kv_cache_gb(job.shape, 1, 1, job.dtype) * 1e9
+            pub = float(raw) * unit
+        elif what == "kv_cache_available":  # what is left for the KV cache (vLLM: available_kv_cache_memory)
+            usable = job.usable_gb_per_gpu * job.gpus
+            est = usable - m.weights - (m.activations + m.overhead) * job.gpus
+            pub = float(raw) * unit / 1e9
         elif what == "memory_states":
             est, pub = m.weights + m.gradients + m.optimizer, float(raw) * unit / 1e9
         elif what == "memory_states_per_gpu":
@@ -397,6 +408,9 @@ _LABEL = {
     "memory_states": "model states GB",
     "memory_states_per_gpu": "states GB per GPU",
     "memory_activations": "activations GB",
+    "serving_activations": "serving activations GB",
+    "kv_bytes_per_token": "KV bytes per token",
+    "kv_cache_available": "KV cache room GB",
     "optimal_params": "optimal params",
     "optimal_tokens": "optimal tokens",
     "gpu_hours_per_billion_tokens": "GPU-hours per 1B tokens",
@@ -579,6 +593,13 @@ CONSTANTS = [
     ("HEAD_DIM_SMALL", "head size when unknown, hidden < 2048"),
     ("HEAD_DIM_LARGE", "head size when unknown, hidden ≥ 2048"),
     ("KV_CACHE_MIN_BYTES", "KV cache bytes per value (at least 16-bit)"),
+    (
+        "SERVE_ACT_HIDDEN_BYTES",
+        "serving activations: bytes per token per hidden unit (residual, normed input)",
+    ),
+    ("SERVE_ACT_FF_BYTES_GATED", "serving activations: bytes per token per MLP unit, gated MLP"),
+    ("SERVE_ACT_FF_BYTES", "serving activations: bytes per token per MLP unit, GELU MLP"),
+    ("PREFILL_CHUNK_TOKENS", "tokens in one prefill pass by runtime (None: the whole prompt)"),
     ("FRAMEWORK_OVERHEAD_GB", "CUDA context and kernels per GPU, GB"),
     ("USABLE_MEMORY_FRACTION", "usable share of a GPU's memory"),
     ("MAX_GPUS", "beyond this, 'does not fit'"),

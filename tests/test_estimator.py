@@ -94,6 +94,8 @@ def test_calibration_covers_what_the_issue_asks():
         by_kind[case["kind"]] = by_kind.get(case["kind"], 0) + 1
     tested = {r.what for r in RESULTS if r.enforced}
     assert {"gpu_hours", "flops", "memory_total", "fits", "wall_clock_hours", "optimal_params"} <= tested
+    # serving memory against measured figures: vLLM's profiler (activations, KV room), KV bytes per token
+    assert {"serving_activations", "kv_bytes_per_token", "kv_cache_available"} <= tested
     pretrain_hours = [r for r in RESULTS if r.enforced and r.what == "gpu_hours" and r.tolerance == 1.5]
     assert len(pretrain_hours) >= 6  # Llama 2 x4, OPT, PaLM
     verdicts = [r for r in RESULTS if r.what == "fits" and r.enforced]
@@ -408,7 +410,13 @@ def test_kv_cache_formula_and_families():
         params=7e9, model=llama, context_tokens=4096, batch=4
     ).kv_cache == pytest.approx(4 * mem.kv_cache)
     int4 = E.inference_memory(params=7e9, model=llama, context_tokens=4096, dtype="int4")
-    assert int4.kv_cache == pytest.approx(mem.kv_cache) and int4.weights == pytest.approx(3.5)
+    # the KV cache stays 16-bit; AWQ/GPTQ int4 (vLLM) carries its scales, 4.25 bits, and keeps the embeddings and
+    # the LM head in 16-bit; llama.cpp's Q4_0 quantises every weight at 4.5 bits
+    embed = E.model_shape(7e9, llama).embedding_params
+    assert int4.kv_cache == pytest.approx(mem.kv_cache)
+    assert int4.weights == pytest.approx(((7e9 - embed) * 4.25 / 8 + embed * 2) / 1e9)
+    gguf = E.inference_memory(params=7e9, model=llama, context_tokens=4096, dtype="int4", runtime="llama.cpp")
+    assert gguf.weights == pytest.approx(7e9 * 4.5 / 8 / 1e9)
     enc = E.inference_memory(params=7e9, family="encoder-only", context_tokens=512)
     assert enc.kv_cache == 0
     dec = E.inference_memory(params=1e9, family="decoder-only", context_tokens=512)
@@ -417,8 +425,12 @@ def test_kv_cache_formula_and_families():
     # decoder self-attention plus cross-attention over the input, each 2·L·kv_heads·head_dim·2 bytes per token
     assert encdec.kv_cache == pytest.approx(2 * (2 * s.layers * s.kv_heads * s.head_dim * 2) * 512 / 1e9)
     assert dec.kv_cache > 0
-    for dtype, b in E.DTYPE_BYTES.items():
-        assert E.inference_memory(params=1e9, dtype=dtype).weights == pytest.approx(b)
+    for dtype in ("fp32", "bf16", "fp16"):
+        assert E.inference_memory(params=1e9, dtype=dtype).weights == pytest.approx(E.DTYPE_BYTES[dtype])
+    assert (
+        E.inference_memory(params=1e9, dtype="int8").weights
+        > E.inference_memory(params=1e9, dtype="int4").weights
+    )
 
 
 def test_serving_memory_is_weights_kv_cache_and_one_prefill_chunk():
@@ -691,6 +703,13 @@ def test_serving_concurrency_and_cost():
     assert one.usd_per_million_tokens == pytest.approx(H100.usd_per_hour / 3600 * busy / 256 * 1e6)
     too_big = E.estimate_serving(params=400e9, target=H100)
     assert too_big.max_concurrent == 0 and too_big.decode_tokens_per_s is None
+
+
+def test_serving_without_a_bandwidth_figure_gives_no_speed():
+    gpu = acc(bandwidth_gbps=None)
+    s = E.estimate_serving(params=1e9, target=gpu)
+    assert s.decode_tokens_per_s is None and s.max_concurrent > 0
+    assert any("no memory bandwidth" in a for a in s.assumptions)
 
 
 def test_serving_on_cpu_and_edge():

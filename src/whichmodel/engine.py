@@ -110,6 +110,7 @@ def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
             context_tokens=tokens,
             batch=1,
             overhead_gb=overhead,
+            runtime=None if on_gpu else "llama.cpp",  # as estimate_serving: llama.cpp on cpu and edge
         )
         last = mem.total
         if mem.total <= ctx.serve_memory_gb:

@@ -871,7 +871,7 @@ def inference_memory(
     runtime = normalize_runtime(runtime) if runtime is not None else default_runtime(shape.family)
     if prefill_chunk is not None:
         prefill_chunk = int(_positive("prefill_chunk", prefill_chunk, integer=True))
-    weights = params * DTYPE_BYTES[dtype] / GB
+    weights = serving_weight_bytes(params, shape, dtype, runtime) / GB
     kv = kv_cache_gb(shape, context_tokens, batch, dtype)
     pass_tokens = prefill_pass_tokens(runtime, context_tokens * batch, prefill_chunk)
     act = serving_activations_gb(shape, pass_tokens, dtype, flash_attention=flash_attention)
@@ -1322,7 +1322,22 @@ def memory_stage(spec: JobSpec, shape: Shape) -> tuple[Memory, float | None, lis
                 "(PagedAttention paper, Kwon et al. 2023; vLLM's memory profiler)"
             )
         )
-        notes.append(Note("Weights: {:g} bytes per parameter ({})", (DTYPE_BYTES[spec.dtype], spec.dtype)))
+        if spec.dtype in QUANT_BITS[runtime]:
+            notes.append(
+                Note(
+                    "Weights: {} at {:g} bits per weight with {} block scales{}",
+                    (
+                        spec.dtype,
+                        QUANT_BITS[runtime][spec.dtype],
+                        runtime,
+                        "" if runtime == "llama.cpp" else "; embeddings and LM head kept 16-bit",
+                    ),
+                )
+            )
+        else:
+            notes.append(
+                Note("Weights: {:g} bytes per parameter ({})", (DTYPE_BYTES[spec.dtype], spec.dtype))
+            )
         if fam == "encoder-only":
             notes.append(
                 Note("Encoder-only model: no KV cache (it reads its input in one pass and generates nothing)")
@@ -1846,6 +1861,17 @@ def _weight_bytes(params: float, dtype: str, runtime: str) -> float:
     return params * (bits / 8 if bits is not None else DTYPE_BYTES[dtype])
 
 
+def serving_weight_bytes(params: float, shape: Shape, dtype: str, runtime: str) -> float:
+    """Bytes the weights take when served: 16/32-bit as stored; quantised formats at the runtime's bits per
+    weight (block scales included, QUANT_BITS). bitsandbytes (transformers) and AWQ/GPTQ (vLLM) quantise the
+    blocks' linear layers only: embeddings and the LM head stay 16-bit (QLoRA paper; transformers keeps lm_head
+    unquantised); llama.cpp's GGUF files quantise them too (LLaMA 7B Q4_0: 3.56 GiB, 4.5 bits a weight)."""
+    if dtype not in QUANT_BITS[runtime] or runtime == "llama.cpp":
+        return _weight_bytes(params, dtype, runtime)
+    embed = min(shape.embedding_params, params)
+    return _weight_bytes(params - embed, dtype, runtime) + embed * MIXED_WEIGHT_BYTES
+
+
 def estimate_serving(
     *,
     params: float,
@@ -1902,7 +1928,7 @@ def estimate_serving(
     active = params
     if model is not None and model.active_params_b is not None and model.params_b > 0:
         active = params * model.active_params_b / model.params_b
-    weights = _weight_bytes(params, dtype, runtime)
+    weights = serving_weight_bytes(params, shape, dtype, runtime)
     kv_token = _kv_bytes_per_token(shape, dtype)
     context = input_tokens + output_tokens
     act = serving_activations_gb(shape, prefill_pass_tokens(runtime, input_tokens), dtype) * GB
@@ -1940,6 +1966,13 @@ def estimate_serving(
     conc = min(concurrency, max_conc)
     if conc < concurrency:
         notes.append(Note("Only {:,} sequences fit in the KV cache: speeds at {:,}", (max_conc, conc)))
+    if bandwidth <= 0:  # decoding is bandwidth-bound: without the figure there is no speed to give
+        notes.append(
+            Note("{} has no memory bandwidth in the catalog: serving speed not estimated", (target_id,))
+        )
+        return Serving(
+            runtime, dtype, input_tokens, output_tokens, conc, None, None, None, max_conc, None, None, tuple(notes)
+        )  # fmt: skip
     # a decoding step runs the decoder: all of a decoder-only model, the decoder stack of an encoder-decoder
     layers = shape.layers
     step_params = active / shape.stacks
