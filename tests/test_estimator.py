@@ -476,6 +476,7 @@ def test_kv_cache_per_token_matches_published_figures():
     )  # fmt: skip
     assert job.memory.kv_cache * 1e9 == pytest.approx(4 * 128 * 1024 * 1000)
     assert any("no grouped-query attention assumed" in a for a in job.assumptions)
+    assert any("head_dim = hidden / heads = 128 assumed" in a for a in job.assumptions)
 
 
 def test_inference_overhead_can_be_dropped_for_cpu_and_edge():

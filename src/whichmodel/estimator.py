@@ -670,6 +670,7 @@ def model_shape(params: float, model: Model | None = None, family: str | None = 
         approx.append("heads")
     elif head_dim is None:
         head_dim = max(1, round(hidden / heads))
+        approx.append("head_dim")
     kv_heads = getattr(model, "kv_heads", None)
     if kv_heads is None:
         kv_heads = heads
@@ -716,6 +717,8 @@ def _shape_note(shape: Shape) -> Note | None:
         )
     if "heads" in shape.approximated:
         parts.append(f"{shape.heads} heads of {shape.head_dim} assumed")
+    elif "head_dim" in shape.approximated:
+        parts.append(f"head_dim = hidden / heads = {shape.head_dim} assumed (none in the catalog)")
     if "kv_heads" in shape.approximated and shape.family != "encoder-only":
         parts.append("no grouped-query attention assumed (kv_heads = heads, an upper bound on the KV cache)")
     if "vocab" in shape.approximated and shape.family != "encoder-only":
