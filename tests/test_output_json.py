@@ -81,3 +81,31 @@ def test_out_of_range_floats_are_refused(bad: Any) -> None:
 def test_unknown_types_are_refused_as_json_refuses_them() -> None:
     with pytest.raises(TypeError, match="not JSON serializable"):
         dumps_indented({"a": [object()]})
+
+
+TEXTS: list[Any] = [None, True, False, "", "}", "{", "},\n    {", 'a"b\\c\n\t\x01\x1f\x7fé\u2028\u202e😀\x85']
+
+
+def test_lists_of_text_records_are_written_as_the_standard_library_writes_them() -> None:
+    """The rejections' shape (records of strings, booleans and null) goes through pydantic-core: same text at
+    every depth, for random records and for one string holding every code point but the surrogates."""
+    rnd = random.Random(14)
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for _ in range(500):
+        records = [
+            {rnd.choice(KEYS) + str(i): rnd.choice(TEXTS) for i in range(rnd.randint(0, 4))}
+            for _ in range(rnd.randint(1, 5))
+        ]
+        data: Any = records
+        for _ in range(rnd.randint(0, 3)):
+            data = {"rejected": data, "n": 1.5} if rnd.random() < 0.5 else [data, []]
+        assert dumps_indented(data) == reference(data), data
+    data = {"a": {"rejected": [{"model": every, "rule": "x"}, {}]}}
+    assert dumps_indented(data) == reference(data)
+
+
+def test_a_lone_surrogate_in_a_text_record_is_written_as_the_standard_library_writes_it() -> None:
+    data = {
+        "rejected": [{"model": "a\ud800b", "rule": "x"}]
+    }  # pydantic-core refuses it: the C encoder writes it
+    assert dumps_indented(data) == reference(data)

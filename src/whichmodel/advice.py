@@ -219,10 +219,22 @@ class Advice(Doc):
         return doc
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+"""Types :func:`dump` returns unchanged (exact types: a subclass of ``list`` or a model is walked)."""
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def dump(value: Any) -> Any:
-    """JSON-ready data for a document: every declared field, in declaration order, recursively."""
+    """JSON-ready data for a document: every declared field, in declaration order, recursively.
+
+    A scalar field is taken as it is, with no call: the 100,000 rejections of a 100,000-model catalog are
+    dumped in one pass over their fields."""
     if isinstance(value, BaseModel):
-        return {name: dump(getattr(value, name)) for name in type(value).model_fields}
+        cls = type(value)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
+        return {name: x if type(x := getattr(value, name)) in _LEAVES else dump(x) for name in names}
     if isinstance(value, list | tuple):
         return [dump(v) for v in value]
     if isinstance(value, dict):

@@ -108,6 +108,10 @@ def _indented(value: Any, depth: int) -> str:
         if all(isinstance(v, _SCALARS) for v in value):
             text = _flat_at(depth)(list(value))
             return "[" + inner + text[1:-1] + "\n" + INDENT * depth + "]"
+        if type(value) is list and _text_records(value):  # rejections: pydantic-core writes them all
+            fast = _serialized(value, depth)
+            if fast is not None:
+                return fast
         if all(_flat_dict(v) for v in value):  # a list of records (rejections): one C call for all of them
             return _records(value, depth)
         items = [_indented(v, depth + 1) for v in value]
@@ -115,6 +119,35 @@ def _indented(value: Any, depth: int) -> str:
     if isinstance(value, _SCALARS):
         return _flat.encode(value)
     raise _Fallback  # a type json would reject (or a subclass it treats its own way): let it say so
+
+
+_TEXT_VALUES = frozenset({str, bool, type(None)})
+
+
+def _text_records(value: list[Any]) -> bool:
+    """Whether ``value`` is a list of plain dicts with string keys and only string, boolean or null values,
+    checked by C-level maps (no Python call per record): the shape of ``rejected``."""
+    from itertools import chain
+
+    return (
+        set(map(type, value)) == {dict}
+        and set(map(type, chain.from_iterable(value))) <= {str}
+        and set(map(type, chain.from_iterable(map(dict.values, value)))) <= _TEXT_VALUES
+    )
+
+
+def _serialized(value: list[Any], depth: int) -> str | None:
+    """A list of text records as ``json.dumps(indent=2, ensure_ascii=False)`` writes it at ``depth``, by
+    pydantic-core's serializer (Rust): the same text for strings, booleans and null (every code point is
+    escaped as the standard library escapes it, which tests/test_output_json.py checks; numbers, whose
+    formatting differs, never take this path). None when it refuses (a lone surrogate)."""
+    from pydantic_core import PydanticSerializationError, to_json
+
+    try:
+        text = to_json(value, indent=len(INDENT)).decode()
+    except (PydanticSerializationError, UnicodeDecodeError):
+        return None
+    return text.replace("\n", "\n" + INDENT * depth) if depth else text
 
 
 def _flat_dict(v: Any) -> bool:
