@@ -203,7 +203,6 @@ KNOWN_DISAGREEMENTS = {
     "S25": "the source is right: a dedicated bilingual OPUS-MT model serves the one direction; the many-to-many model's measured FLORES lead outweighs the size it costs",
     "S94": "the source is right: a dedicated bilingual OPUS-MT model serves the one direction; the many-to-many model's measured FLORES lead outweighs the size it costs",
     "S98": "the source is right: a dedicated bilingual OPUS-MT model serves the one direction; the many-to-many model's measured FLORES lead outweighs the size it costs",
-    "S10": "the source is right (fine-tune the NER checkpoint fully); whichmodel picks LoRA of it, a close second",
     "S20": "the source is right: a multilingual NLI zero-shot classifier; prompted generative models still lead for many languages",
     "S69": "the source fine-tunes (QLoRA) a code model on the user's data; whichmodel ranks the strongest code model as-is above its own fine-tunes because the measured HumanEval+ lead outweighs the fine-tuning gain",
     "S84": "the source is right: LLM-based embedders lead MTEB; the catalog's measured figures for them are on a different MTEB version than the BERT-sized ones, so they are not compared directly",
