@@ -257,3 +257,55 @@ def test_a_checkpoint_without_a_token_head_never_fills_masks_or_continues_pre_tr
         m = catalog().models.get(r.model)
         if r.strategy == "continued-pretraining" and m is not None:
             assert m.objective not in tokenless, (r.model, m.objective)
+
+
+# --- sub-tasks: a benchmark measures the label set it was built on (catalog/tasks.yaml subtasks) -----------------
+
+
+def _subtask_benchmarks(task_id: str) -> dict[str, set[str]]:
+    return {sub.id: set(sub.benchmarks) for sub in catalog().tasks[task_id].subtasks}
+
+
+def test_the_catalog_declares_which_classification_benchmarks_measure_sentiment_and_nli():
+    subs = _subtask_benchmarks("text-classification")
+    assert "sst2" in subs["sentiment"] and "mnli" in subs["nli"]
+    assert not subs["sentiment"] & subs["nli"]
+
+
+SENTIMENT_SCOPES = [
+    {"task": "sentiment"},
+    {"task": "sentiment-analysis"},
+    {"task": "text-classification", "labels": ["positive", "negative"]},
+    {"task": "text-classification", "labels": ["positive", "negative", "neutral"]},
+    {"task": "classification", "labels": ["POS", "NEG"]},
+]
+
+
+@SETTINGS
+@given(
+    scope=st.sampled_from(SENTIMENT_SCOPES),
+    serve=st.sampled_from(SERVES),
+    examples=st.sampled_from([0, 200, 5000]),
+)
+def test_a_sub_task_is_ranked_only_on_benchmarks_that_measure_it(scope, serve, examples):
+    """A sentiment scope: no recommendation's measured quality rests on a benchmark of another sub-task (an NLI
+    classifier's MNLI figure), and no domain specialist (FinBERT, tweet models) is #1 without --domain when a
+    general-domain checkpoint (the SST-2 DistilBERT) predicts the same labels."""
+    advice = whichmodel.advise(
+        **scope, serve=serve, examples=examples, gpu_hours=20 if examples else 0, top=5
+    )
+    subs = _subtask_benchmarks("text-classification")
+    foreign = set().union(*(b for k, b in subs.items() if k != "sentiment")) - subs["sentiment"]
+    for r in advice.recommendations:
+        q = r.quality
+        if q is not None and q.basis == "measured":
+            assert q.benchmark not in foreign, (scope, serve, examples, r.model, q.benchmark)
+    wanted = {x.lower() for x in scope.get("labels", ["positive", "negative"])}
+    general = [
+        m.id
+        for m in catalog().models.values()
+        if m.variant == "task" and not m.domains and wanted <= {x.lower() for x in m.labels}
+    ]
+    if advice.recommendations and general:  # a general-domain checkpoint predicts these labels
+        m = catalog().models.get(advice.recommendations[0].model)
+        assert m is None or not m.domains, (scope, serve, examples, m.id, m.domains, general)

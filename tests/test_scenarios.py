@@ -214,10 +214,6 @@ KNOWN_DISAGREEMENTS = {
     "S141": "mostly the source: XLM-R large beats mBERT on German CoNLL NER, yet the engine's #1 is an mBERT NER fine-tune"
     " (Davlan ner-hrl) and #2 a full fine-tune of GLiNER; its #3, XLM-R large fine-tuned on English CoNLL, is a defensible"
     " start the expectation does not list",
-    "S142": "the source is right: the user's labels are SST-2's and the reviews are general, so the SST-2 DistilBERT the"
-    " sentiment pipeline defaults to is the pick; the engine ranks FinBERT (finance) and two tweet models above it because"
-    " each is the only measured model on its own benchmark (percentile 81.2) while SST-2's 91.3 is a low percentile among many"
-    " measured SST-2 models, and a domain specialist outside its domain (no --domain given) is not marked down",
     "S145": "the source is right: on a phone the guidance uses a distilled SQuAD model; the engine ranks deberta-v3-base-squad2"
     " first and the 560M XLM-R large SQuAD2 second because the measured SQuAD 2.0 percentile outweighs the edge cost component"
     " (as in S06/S21), and DistilBERT's SQuAD v1.1 figure is ranked against other v1.1 figures only",

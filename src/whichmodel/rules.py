@@ -18,7 +18,7 @@ from typing import Any
 from whichmodel import quality as q
 from whichmodel import units
 from whichmodel.catalog import Catalog
-from whichmodel.catalog_schema import Accelerator, License, Model, ServingTarget, Task
+from whichmodel.catalog_schema import Accelerator, License, Model, ServingTarget, Subtask, Task
 from whichmodel.rule_specs import SPEC_BY_ID
 from whichmodel.scope import Scope
 
@@ -226,8 +226,38 @@ class Context:
         return out
 
     @cached_property
+    def subtasks(self) -> dict[str, list[Subtask]]:
+        """The sub-tasks the scope names, per task (catalog/tasks.yaml ``subtasks``): a task word that names one
+        (``--task sentiment``), or ``--labels`` all within one's label vocabulary (positive, negative)."""
+        words = {
+            p for w in self.scope.task_words for p in (w.lower(), *w.lower().replace("_", "-").split("-"))
+        }
+        labels = {_norm_label(x) for x in self.scope.labels}
+        out: dict[str, list[Subtask]] = {}
+        for t in self.tasks:
+            named = [
+                sub
+                for sub in t.subtasks
+                if words & set(sub.words) or (labels and labels <= {_norm_label(x) for x in sub.labels})
+            ]
+            if named:
+                out[t.id] = named
+        return out
+
+    @cached_property
+    def labels_imply_no_domain(self) -> bool:
+        """Whether the user's labels are a sub-task's label set used on text of every domain (sentiment), so a
+        checkpoint predicting them is no evidence that the user's text is the checkpoint's domain."""
+        labels = {_norm_label(x) for x in self.scope.labels}
+        return any(
+            sub.any_domain and labels <= {_norm_label(x) for x in sub.labels}
+            for subs in self.subtasks.values()
+            for sub in subs
+        )
+
+    @cached_property
     def quality_tables(self) -> list[q.TaskQuality]:
-        return [q.task_quality(self.catalog, t) for t in self.tasks]
+        return [subtask_quality(self.catalog, t, self.subtasks.get(t.id, [])) for t in self.tasks]
 
     @cached_property
     def task_ids(self) -> set[str]:
@@ -240,6 +270,37 @@ class Context:
         return frozenset(
             o.id for a in self.catalog.architectures.values() for o in a.objectives if not o.predicts_tokens
         )
+
+
+_SUBTASK_TABLES: dict[tuple[int, str, tuple[str, ...]], tuple[Catalog, q.TaskQuality]] = {}
+
+
+def measured_by(task: Task, named: list[Subtask]) -> list[str]:
+    """The task's benchmarks that measure the named sub-tasks: every benchmark of the task when none is named,
+    else those of the named sub-tasks and those no sub-task lists (they measure the task in general)."""
+    if not named:
+        return [b.id for b in task.benchmarks]
+    mine = {b for sub in named for b in sub.benchmarks}
+    others = {b for sub in task.subtasks for b in sub.benchmarks} - mine
+    return [b.id for b in task.benchmarks if b.id not in others]
+
+
+def subtask_quality(catalog: Catalog, task: Task, named: list[Subtask]) -> q.TaskQuality:
+    """The task's quality table on the benchmarks that measure the named sub-tasks (``measured_by``): an MNLI
+    figure does not rank sentiment classifiers. Computed once per catalog, task and sub-tasks."""
+    keep = measured_by(task, named)
+    if len(keep) == len(task.benchmarks):
+        return q.task_quality(catalog, task)
+    key = (id(catalog), task.id, tuple(sorted(sub.id for sub in named)))
+    hit = _SUBTASK_TABLES.get(key)
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    narrowed = task.model_copy(update={"benchmarks": [b for b in task.benchmarks if b.id in keep]})
+    table = q.TaskQuality(narrowed, list(catalog.models.values()))
+    if len(_SUBTASK_TABLES) > 64:
+        _SUBTASK_TABLES.clear()
+    _SUBTASK_TABLES[key] = (catalog, table)
+    return table
 
 
 def predicts_tokens(ctx: Context, m: Model) -> bool:
@@ -531,8 +592,15 @@ def _language_adjustment(ctx: Context, m: Model) -> tuple[float, list[str]]:
 def _foreign_domains(ctx: Context, m: Model) -> list[str]:
     """The domains the model specialises in that the scope does not ask for (its domain, or code). A fixed-label
     checkpoint whose labels cover the user's --labels (toxic-bert for toxic/insult/threat) is the specialist the
-    user asked for: its domain is theirs."""
-    if ctx.scope.labels and m.labels and not m.open_labels and label_evidence(ctx, m)[0]:
+    user asked for: its domain is theirs, unless those labels are a sub-task's set used in every domain (positive /
+    negative: FinBERT predicts them for financial news, and they do not make the user's reviews financial)."""
+    if (
+        ctx.scope.labels
+        and m.labels
+        and not m.open_labels
+        and not ctx.labels_imply_no_domain
+        and label_evidence(ctx, m)[0]
+    ):
         return []
     want = ctx.scope.domain
     implied = {"code"} if ("code" in ctx.scope.languages or any("code" in t for t in ctx.task_ids)) else set()
