@@ -309,3 +309,26 @@ def test_a_sub_task_is_ranked_only_on_benchmarks_that_measure_it(scope, serve, e
     if advice.recommendations and general:  # a general-domain checkpoint predicts these labels
         m = catalog().models.get(advice.recommendations[0].model)
         assert m is None or not m.domains, (scope, serve, examples, m.id, m.domains, general)
+
+
+# --- latency-bound serving (cpu, edge): a small quality margin lets the much smaller model win ------------------
+
+LIGHT_TASKS = ["feature-extraction", "sentence-similarity", "question-answering", "text-ranking", "sentiment"]
+
+
+@SETTINGS
+@given(
+    task=st.sampled_from(LIGHT_TASKS),
+    serve=st.sampled_from(["cpu", "edge"]),
+    prefer=st.sampled_from(["balanced", "cost"]),
+)
+def test_on_cpu_and_edge_a_much_larger_model_needs_more_than_a_small_quality_margin(task, serve, prefer):
+    """Of two ready (as-is) candidates with the same fit, one 4x+ larger than the other is never ranked above it on
+    a latency-bound target when its expected quality is at most 10 points higher (sbert docs: all-MiniLM-L6-v2 is
+    '5 times faster and still offers good quality')."""
+    advice = whichmodel.advise(task=task, serve=serve, prefer=prefer, top=10)
+    recs = [r for r in advice.recommendations if r.strategy == "as-is" and r.quality is not None]
+    for i, a in enumerate(recs):
+        for b in recs[i + 1 :]:
+            if a.params_b >= 4 * b.params_b and b.components["fit"] >= a.components["fit"]:
+                assert a.quality.value > b.quality.value + 10, (task, serve, prefer, a.model, b.model)

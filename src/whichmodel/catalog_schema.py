@@ -331,6 +331,11 @@ class Model(Strict):
     active_params_b: ParamsB | None = Field(
         default=None, description="Active parameters per token (mixture-of-experts)."
     )
+    compute_params_b: ParamsB | None = Field(
+        default=None,
+        description="Parameters a token's forward pass runs through, where weight sharing makes it more than "
+        "params_b (ALBERT reuses one layer's weights 12 times: the compute of the unshared model).",
+    )
     context_tokens: Tokens | None = Field(description="Native context window in tokens; null where unknown.")
     context_tokens_extended: Tokens | None = Field(
         default=None, description="Context reachable with a documented extension (RoPE scaling, YaRN)."

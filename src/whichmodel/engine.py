@@ -34,7 +34,6 @@ from whichmodel.rules import (
     MODEL_CONSTRAINTS,
     PREFERENCES,
     SMALL_MODEL_B,
-    TIGHT_SERVING_COST_FACTOR,
     Candidate,
     Context,
     Points,
@@ -44,6 +43,7 @@ from whichmodel.rules import (
     monthly_usd,
     ready_as_is,
     setfit_route,
+    tight_cost_factor,
 )
 from whichmodel.scope import Scope
 
@@ -212,7 +212,7 @@ def _component_weights(ctx: Context) -> dict[str, float]:
     prefer = getattr(ctx.catalog.weights, "prefer", None) or {}
     weights = dict(prefer.get(ctx.scope.prefer) or DEFAULT_PREFER)
     if ctx.serve_target is not None:  # cpu or edge: size is latency, not a cost a bigger GPU absorbs
-        weights["cost"] = weights.get("cost", 0.0) * TIGHT_SERVING_COST_FACTOR
+        weights["cost"] = weights.get("cost", 0.0) * tight_cost_factor(ctx.tasks)
     return weights
 
 

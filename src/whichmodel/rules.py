@@ -78,8 +78,26 @@ ZERO_SHOT_PENALTY = (
     8.0  # an NLI zero-shot classifier trails one trained on the labels (Laurer et al. 2023, Table 2)
 )
 TIGHT_SERVING_COST_FACTOR = (
-    3.0  # on cpu and edge, size is latency the user feels: the cost component weighs 3x
+    3.0  # on cpu and edge, size is latency the user feels: the cost component weighs 3x ...
 )
+# ... divided by the task's `capability` (catalog/tasks.yaml: how much raw size buys on the task). Where a small
+# model closes most of the gap (embeddings, classification, extractive QA: capability 0.4) the quality spread
+# among the catalog's models is a few benchmark points (MTEB: bge-small-en-v1.5 62.2 vs bge-large 64.2 at 10x the
+# parameters, FlagEmbedding README; sbert docs: all-MiniLM-L6-v2 is '5 times faster and still offers good
+# quality'; DistilBERT keeps 97% of BERT at 60% faster, arXiv:1910.01108), so on a latency-bound target a decade of
+# size weighs against more of it; generative tasks keep 3x (the division is an assumption)
+MIN_CAPABILITY = 0.25  # the divisor's floor: the cost component never weighs more than 12x
+
+
+def tight_cost_factor(tasks: list[Task]) -> float:
+    """How much more the cost component weighs on a latency-bound serving target (cpu, edge) for these tasks:
+    ``TIGHT_SERVING_COST_FACTOR``, over the least capability-bound task's ``capability`` when no task generates text
+    (a generative task keeps 3x: there a larger sibling's gain is real, and it ranks higher)."""
+    if not tasks or any(t.generative for t in tasks):
+        return TIGHT_SERVING_COST_FACTOR
+    return TIGHT_SERVING_COST_FACTOR / max(MIN_CAPABILITY, min(t.capability for t in tasks))
+
+
 PROMPTED_DISCRIMINATIVE_PENALTY = 10.0  # a generative model prompted into a non-generative task: labels, tags, spans (Bucher & Martini 2024)
 
 # Languages with large public text corpora: Joshi et al. 2020 (arXiv:2004.09095) classes 4-5, approximately.
@@ -882,6 +900,8 @@ def serving_cost(ctx: Context, c: Candidate) -> Outcome:
     if ctx.serve_target is not None:
         limit = ctx.serve_target.max_params_b
         span = math.log10((limit or 10.0) / EDGE_FLOOR_B)
+        # latency follows the weights each token runs through: ALBERT's 11M shared weights run as a BERT-base
+        p = max(p, c.model.compute_params_b or 0.0)
         raw = max(0.0, min(1.0, 1.0 - math.log10(max(p, EDGE_FLOOR_B) / EDGE_FLOOR_B) / span))
         if ctx.generative and p >= 1:
             warning = f"on {ctx.serve_target.id} a {_fmt_b(p)} model generates only a few tokens per second"
