@@ -332,3 +332,26 @@ def test_on_cpu_and_edge_a_much_larger_model_needs_more_than_a_small_quality_mar
         for b in recs[i + 1 :]:
             if a.params_b >= 4 * b.params_b and b.components["fit"] >= a.components["fit"]:
                 assert a.quality.value > b.quality.value + 10, (task, serve, prefer, a.model, b.model)
+
+
+# --- accelerator facts: a GPU without bf16 (T4, V100) neither serves nor trains in bf16 ------------------------
+
+
+def test_the_catalog_marks_the_t4_as_having_no_bf16():
+    assert catalog().accelerators["t4"].bf16_supported is False
+
+
+@SETTINGS
+@given(
+    task=st.sampled_from(["chat", "summarization", "text-classification", "ner"]),
+    gpu=st.sampled_from(
+        sorted(a.id for a in load_catalog(use_env=False).accelerators.values() if not a.bf16_supported)
+    ),
+    examples=st.sampled_from([0, 5000]),
+)
+def test_a_gpu_without_bf16_never_serves_or_trains_in_bf16(task, gpu, examples):
+    advice = whichmodel.advise(
+        task=task, gpu=gpu, serve=gpu, examples=examples, gpu_hours=20 if examples else 0, top=5
+    )
+    for r in advice.recommendations:
+        assert r.estimates.serve_dtype != "bf16", (task, gpu, r.model, r.strategy)

@@ -61,6 +61,7 @@ REASONING_OFF_TASKS = frozenset(["chat", "summarization", "translation", "text2t
 NO_CODE_PENALTY = 15.0  # 'code' needed, and the model was not trained on code
 QUANT_PENALTY = {
     "bf16": 0.0,
+    "fp16": 0.0,  # a GPU without bf16 (T4, V100: catalog/accelerators.yaml bf16_supported) serves 16-bit as fp16
     "int8": 1.0,
     "int4": 3.0,
 }  # Dettmers et al. 2022/2023: int8 ~lossless, 4-bit ~1-3 pts
