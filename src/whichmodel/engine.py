@@ -101,7 +101,9 @@ def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
     overhead = est.FRAMEWORK_OVERHEAD_GB if on_gpu else 0.0  # no CUDA context on a CPU or a phone
     last: float | None = None
     # on cpu and edge a billion-parameter model runs 4-bit (llama.cpp); the targets' max_params_b is defined at 4-bit
-    dtypes = TARGET_DTYPES if ctx.serve_target is not None and m.params_b >= SMALL_MODEL_B else SERVE_DTYPES
+    dtypes: tuple[str, ...] = (
+        TARGET_DTYPES if ctx.serve_target is not None and m.params_b >= SMALL_MODEL_B else SERVE_DTYPES
+    )
     if ctx.serve_acc is not None and not ctx.serve_acc.bf16_supported:  # T4, V100: 16-bit weights are fp16
         dtypes = tuple("fp16" if d == "bf16" else d for d in dtypes)
     for dtype in dtypes:
