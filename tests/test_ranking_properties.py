@@ -262,3 +262,101 @@ def test_a_checkpoint_without_a_token_head_never_fills_masks_or_continues_pre_tr
         m = catalog().models.get(r.model)
         if r.strategy == "continued-pretraining" and m is not None:
             assert m.objective not in tokenless, (r.model, m.objective)
+
+
+# --- sub-tasks: a benchmark measures the label set it was built on (catalog/tasks.yaml subtasks) -----------------
+
+
+def _subtask_benchmarks(task_id: str) -> dict[str, set[str]]:
+    return {sub.id: set(sub.benchmarks) for sub in catalog().tasks[task_id].subtasks}
+
+
+def test_the_catalog_declares_which_classification_benchmarks_measure_sentiment_and_nli():
+    subs = _subtask_benchmarks("text-classification")
+    assert "sst2" in subs["sentiment"] and "mnli" in subs["nli"]
+    assert not subs["sentiment"] & subs["nli"]
+
+
+SENTIMENT_SCOPES = [
+    {"task": "sentiment"},
+    {"task": "sentiment-analysis"},
+    {"task": "text-classification", "labels": ["positive", "negative"]},
+    {"task": "text-classification", "labels": ["positive", "negative", "neutral"]},
+    {"task": "classification", "labels": ["POS", "NEG"]},
+]
+
+
+@SETTINGS
+@given(
+    scope=st.sampled_from(SENTIMENT_SCOPES),
+    serve=st.sampled_from(SERVES),
+    examples=st.sampled_from([0, 200, 5000]),
+)
+def test_a_sub_task_is_ranked_only_on_benchmarks_that_measure_it(scope, serve, examples):
+    """A sentiment scope: no recommendation's measured quality rests on a benchmark of another sub-task (an NLI
+    classifier's MNLI figure), and no domain specialist (FinBERT, tweet models) is #1 without --domain when a
+    general-domain checkpoint (the SST-2 DistilBERT) predicts the same labels."""
+    advice = whichmodel.advise(
+        **scope, serve=serve, examples=examples, gpu_hours=20 if examples else 0, top=5
+    )
+    subs = _subtask_benchmarks("text-classification")
+    foreign = set().union(*(b for k, b in subs.items() if k != "sentiment")) - subs["sentiment"]
+    for r in advice.recommendations:
+        q = r.quality
+        if q is not None and q.basis == "measured":
+            assert q.benchmark not in foreign, (scope, serve, examples, r.model, q.benchmark)
+    wanted = {x.lower() for x in scope.get("labels", ["positive", "negative"])}
+    general = [
+        m.id
+        for m in catalog().models.values()
+        if m.variant == "task" and not m.domains and wanted <= {x.lower() for x in m.labels}
+    ]
+    if advice.recommendations and general:  # a general-domain checkpoint predicts these labels
+        m = catalog().models.get(advice.recommendations[0].model)
+        assert m is None or not m.domains, (scope, serve, examples, m.id, m.domains, general)
+
+
+# --- latency-bound serving (cpu, edge): a small quality margin lets the much smaller model win ------------------
+
+LIGHT_TASKS = ["feature-extraction", "sentence-similarity", "question-answering", "text-ranking", "sentiment"]
+
+
+@SETTINGS
+@given(
+    task=st.sampled_from(LIGHT_TASKS),
+    serve=st.sampled_from(["cpu", "edge"]),
+    prefer=st.sampled_from(["balanced", "cost"]),
+)
+def test_on_cpu_and_edge_a_much_larger_model_needs_more_than_a_small_quality_margin(task, serve, prefer):
+    """Of two ready (as-is) candidates with the same fit, one 4x+ larger than the other is never ranked above it on
+    a latency-bound target when its expected quality is at most 10 points higher (sbert docs: all-MiniLM-L6-v2 is
+    '5 times faster and still offers good quality')."""
+    advice = whichmodel.advise(task=task, serve=serve, prefer=prefer, top=10)
+    recs = [r for r in advice.recommendations if r.strategy == "as-is" and r.quality is not None]
+    for i, a in enumerate(recs):
+        for b in recs[i + 1 :]:
+            if a.params_b >= 4 * b.params_b and b.components["fit"] >= a.components["fit"]:
+                assert a.quality.value > b.quality.value + 10, (task, serve, prefer, a.model, b.model)
+
+
+# --- accelerator facts: a GPU without bf16 (T4, V100) neither serves nor trains in bf16 ------------------------
+
+
+def test_the_catalog_marks_the_t4_as_having_no_bf16():
+    assert catalog().accelerators["t4"].bf16_supported is False
+
+
+@SETTINGS
+@given(
+    task=st.sampled_from(["chat", "summarization", "text-classification", "ner"]),
+    gpu=st.sampled_from(
+        sorted(a.id for a in load_catalog(use_env=False).accelerators.values() if not a.bf16_supported)
+    ),
+    examples=st.sampled_from([0, 5000]),
+)
+def test_a_gpu_without_bf16_never_serves_or_trains_in_bf16(task, gpu, examples):
+    advice = whichmodel.advise(
+        task=task, gpu=gpu, serve=gpu, examples=examples, gpu_hours=20 if examples else 0, top=5
+    )
+    for r in advice.recommendations:
+        assert r.estimates.serve_dtype != "bf16", (task, gpu, r.model, r.strategy)

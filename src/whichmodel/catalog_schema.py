@@ -7,7 +7,7 @@ sections (``models``, ``tasks``, ``architectures``, ``accelerators``, ``serving`
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from whichmodel.vocab import FAMILIES as FAMILIES  # re-exported: the vocabularies live in whichmodel.vocab
 from whichmodel.vocab import Component, Family, Prefer
@@ -115,6 +115,31 @@ class TaskBenchmark(Strict):
     sources: Sources
 
 
+class Subtask(Strict):
+    """A kind of job within a task that only some of its benchmarks measure (sentiment, NLI within text
+    classification): when the scope names it, a benchmark declared for another sub-task says nothing about it."""
+
+    id: Id
+    words: list[Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=PLAIN_TEXT)]] = Field(
+        default_factory=list, description="Task words that name it (`--task sentiment`), lower case."
+    )
+    labels: list[Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=PLAIN_TEXT)]] = Field(
+        default_factory=list,
+        description="Its label vocabulary: `--labels` all within it name the sub-task (positive, negative).",
+    )
+    benchmarks: list[Id] = Field(
+        default_factory=list,
+        description="The task's benchmarks that measure this sub-task only; a benchmark no sub-task lists "
+        "measures the task in general (GLUE).",
+    )
+    any_domain: bool = Field(
+        default=False,
+        description="Its labels are used on text of every domain (sentiment: movie reviews, finance, tweets), so "
+        "a checkpoint predicting them is no evidence the user's text is the checkpoint's domain.",
+    )
+    sources: Sources
+
+
 class Task(Strict):
     id: Id
     name: Text
@@ -144,7 +169,22 @@ class Task(Strict):
     benchmarks: list[TaskBenchmark] = Field(
         default_factory=list, description="Published benchmarks that measure the task, most telling first."
     )
+    subtasks: list[Subtask] = Field(
+        default_factory=list,
+        description="Sub-tasks only some benchmarks measure; each names the task's benchmarks it owns.",
+    )
     sources: Sources
+
+    @model_validator(mode="after")
+    def _subtask_benchmarks_are_the_tasks(self) -> "Task":
+        have = {b.id for b in self.benchmarks}
+        for sub in self.subtasks:
+            unknown = [b for b in sub.benchmarks if b not in have]
+            if unknown:
+                raise ValueError(
+                    f"sub-task {sub.id} names benchmarks the task does not list: {', '.join(unknown)}"
+                )
+        return self
 
 
 # --- languages -------------------------------------------------------------------------------------
@@ -290,6 +330,11 @@ class Model(Strict):
     params_b: ParamsB = Field(description="Total parameters, in billions.")
     active_params_b: ParamsB | None = Field(
         default=None, description="Active parameters per token (mixture-of-experts)."
+    )
+    compute_params_b: ParamsB | None = Field(
+        default=None,
+        description="Parameters a token's forward pass runs through, where weight sharing makes it more than "
+        "params_b (ALBERT reuses one layer's weights 12 times: the compute of the unshared model).",
     )
     context_tokens: Tokens | None = Field(description="Native context window in tokens; null where unknown.")
     context_tokens_extended: Tokens | None = Field(

@@ -34,7 +34,6 @@ from whichmodel.rules import (
     MODEL_CONSTRAINTS,
     PREFERENCES,
     SMALL_MODEL_B,
-    TIGHT_SERVING_COST_FACTOR,
     Candidate,
     Context,
     Points,
@@ -44,6 +43,7 @@ from whichmodel.rules import (
     monthly_usd,
     ready_as_is,
     setfit_route,
+    tight_cost_factor,
 )
 from whichmodel.scope import Scope
 
@@ -101,7 +101,11 @@ def _serving(ctx: Context, m: Model) -> tuple[float | None, str | None, bool]:
     overhead = est.FRAMEWORK_OVERHEAD_GB if on_gpu else 0.0  # no CUDA context on a CPU or a phone
     last: float | None = None
     # on cpu and edge a billion-parameter model runs 4-bit (llama.cpp); the targets' max_params_b is defined at 4-bit
-    dtypes = TARGET_DTYPES if ctx.serve_target is not None and m.params_b >= SMALL_MODEL_B else SERVE_DTYPES
+    dtypes: tuple[str, ...] = (
+        TARGET_DTYPES if ctx.serve_target is not None and m.params_b >= SMALL_MODEL_B else SERVE_DTYPES
+    )
+    if ctx.serve_acc is not None and not ctx.serve_acc.bf16_supported:  # T4, V100: 16-bit weights are fp16
+        dtypes = tuple("fp16" if d == "bf16" else d for d in dtypes)
     for dtype in dtypes:
         mem = est.inference_memory(
             params=m.params_b * 1e9,
@@ -213,7 +217,7 @@ def _component_weights(ctx: Context) -> dict[str, float]:
     prefer = getattr(ctx.catalog.weights, "prefer", None) or {}
     weights = dict(prefer.get(ctx.scope.prefer) or DEFAULT_PREFER)
     if ctx.serve_target is not None:  # cpu or edge: size is latency, not a cost a bigger GPU absorbs
-        weights["cost"] = weights.get("cost", 0.0) * TIGHT_SERVING_COST_FACTOR
+        weights["cost"] = weights.get("cost", 0.0) * tight_cost_factor(ctx.tasks)
     return weights
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from whichmodel import quality as q
 from whichmodel import units
 from whichmodel.catalog import Catalog
-from whichmodel.catalog_schema import Accelerator, License, Model, ServingTarget, Task
+from whichmodel.catalog_schema import Accelerator, License, Model, ServingTarget, Subtask, Task
 from whichmodel.rule_specs import SPEC_BY_ID
 from whichmodel.scope import Scope
 
@@ -61,6 +61,7 @@ REASONING_OFF_TASKS = frozenset(["chat", "summarization", "translation", "text2t
 NO_CODE_PENALTY = 15.0  # 'code' needed, and the model was not trained on code
 QUANT_PENALTY = {
     "bf16": 0.0,
+    "fp16": 0.0,  # a GPU without bf16 (T4, V100: catalog/accelerators.yaml bf16_supported) serves 16-bit as fp16
     "int8": 1.0,
     "int4": 3.0,
 }  # Dettmers et al. 2022/2023: int8 ~lossless, 4-bit ~1-3 pts
@@ -78,8 +79,26 @@ ZERO_SHOT_PENALTY = (
     8.0  # an NLI zero-shot classifier trails one trained on the labels (Laurer et al. 2023, Table 2)
 )
 TIGHT_SERVING_COST_FACTOR = (
-    3.0  # on cpu and edge, size is latency the user feels: the cost component weighs 3x
+    3.0  # on cpu and edge, size is latency the user feels: the cost component weighs 3x ...
 )
+# ... divided by the task's `capability` (catalog/tasks.yaml: how much raw size buys on the task). Where a small
+# model closes most of the gap (embeddings, classification, extractive QA: capability 0.4) the quality spread
+# among the catalog's models is a few benchmark points (MTEB: bge-small-en-v1.5 62.2 vs bge-large 64.2 at 10x the
+# parameters, FlagEmbedding README; sbert docs: all-MiniLM-L6-v2 is '5 times faster and still offers good
+# quality'; DistilBERT keeps 97% of BERT at 60% faster, arXiv:1910.01108), so on a latency-bound target a decade of
+# size weighs against more of it; generative tasks keep 3x (the division is an assumption)
+MIN_CAPABILITY = 0.25  # the divisor's floor: the cost component never weighs more than 12x
+
+
+def tight_cost_factor(tasks: list[Task]) -> float:
+    """How much more the cost component weighs on a latency-bound serving target (cpu, edge) for these tasks:
+    ``TIGHT_SERVING_COST_FACTOR``, over the least capability-bound task's ``capability`` when no task generates text
+    (a generative task keeps 3x: there a larger sibling's gain is real, and it ranks higher)."""
+    if not tasks or any(t.generative for t in tasks):
+        return TIGHT_SERVING_COST_FACTOR
+    return TIGHT_SERVING_COST_FACTOR / max(MIN_CAPABILITY, min(t.capability for t in tasks))
+
+
 PROMPTED_DISCRIMINATIVE_PENALTY = 10.0  # a generative model prompted into a non-generative task: labels, tags, spans (Bucher & Martini 2024)
 
 # Languages with large public text corpora: Joshi et al. 2020 (arXiv:2004.09095) classes 4-5, approximately.
@@ -226,8 +245,38 @@ class Context:
         return out
 
     @cached_property
+    def subtasks(self) -> dict[str, list[Subtask]]:
+        """The sub-tasks the scope names, per task (catalog/tasks.yaml ``subtasks``): a task word that names one
+        (``--task sentiment``), or ``--labels`` all within one's label vocabulary (positive, negative)."""
+        words = {
+            p for w in self.scope.task_words for p in (w.lower(), *w.lower().replace("_", "-").split("-"))
+        }
+        labels = {_norm_label(x) for x in self.scope.labels}
+        out: dict[str, list[Subtask]] = {}
+        for t in self.tasks:
+            named = [
+                sub
+                for sub in t.subtasks
+                if words & set(sub.words) or (labels and labels <= {_norm_label(x) for x in sub.labels})
+            ]
+            if named:
+                out[t.id] = named
+        return out
+
+    @cached_property
+    def labels_imply_no_domain(self) -> bool:
+        """Whether the user's labels are a sub-task's label set used on text of every domain (sentiment), so a
+        checkpoint predicting them is no evidence that the user's text is the checkpoint's domain."""
+        labels = {_norm_label(x) for x in self.scope.labels}
+        return any(
+            sub.any_domain and labels <= {_norm_label(x) for x in sub.labels}
+            for subs in self.subtasks.values()
+            for sub in subs
+        )
+
+    @cached_property
     def quality_tables(self) -> list[q.TaskQuality]:
-        return [q.task_quality(self.catalog, t) for t in self.tasks]
+        return [subtask_quality(self.catalog, t, self.subtasks.get(t.id, [])) for t in self.tasks]
 
     @cached_property
     def task_ids(self) -> set[str]:
@@ -240,6 +289,37 @@ class Context:
         return frozenset(
             o.id for a in self.catalog.architectures.values() for o in a.objectives if not o.predicts_tokens
         )
+
+
+_SUBTASK_TABLES: dict[tuple[int, str, tuple[str, ...]], tuple[Catalog, q.TaskQuality]] = {}
+
+
+def measured_by(task: Task, named: list[Subtask]) -> list[str]:
+    """The task's benchmarks that measure the named sub-tasks: every benchmark of the task when none is named,
+    else those of the named sub-tasks and those no sub-task lists (they measure the task in general)."""
+    if not named:
+        return [b.id for b in task.benchmarks]
+    mine = {b for sub in named for b in sub.benchmarks}
+    others = {b for sub in task.subtasks for b in sub.benchmarks} - mine
+    return [b.id for b in task.benchmarks if b.id not in others]
+
+
+def subtask_quality(catalog: Catalog, task: Task, named: list[Subtask]) -> q.TaskQuality:
+    """The task's quality table on the benchmarks that measure the named sub-tasks (``measured_by``): an MNLI
+    figure does not rank sentiment classifiers. Computed once per catalog, task and sub-tasks."""
+    keep = measured_by(task, named)
+    if len(keep) == len(task.benchmarks):
+        return q.task_quality(catalog, task)
+    key = (id(catalog), task.id, tuple(sorted(sub.id for sub in named)))
+    hit = _SUBTASK_TABLES.get(key)
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    narrowed = task.model_copy(update={"benchmarks": [b for b in task.benchmarks if b.id in keep]})
+    table = q.TaskQuality(narrowed, list(catalog.models.values()))
+    if len(_SUBTASK_TABLES) > 64:
+        _SUBTASK_TABLES.clear()
+    _SUBTASK_TABLES[key] = (catalog, table)
+    return table
 
 
 def predicts_tokens(ctx: Context, m: Model) -> bool:
@@ -538,8 +618,15 @@ def _language_adjustment(ctx: Context, m: Model) -> tuple[float, list[str]]:
 def _foreign_domains(ctx: Context, m: Model) -> list[str]:
     """The domains the model specialises in that the scope does not ask for (its domain, or code). A fixed-label
     checkpoint whose labels cover the user's --labels (toxic-bert for toxic/insult/threat) is the specialist the
-    user asked for: its domain is theirs."""
-    if ctx.scope.labels and m.labels and not m.open_labels and label_evidence(ctx, m)[0]:
+    user asked for: its domain is theirs, unless those labels are a sub-task's set used in every domain (positive /
+    negative: FinBERT predicts them for financial news, and they do not make the user's reviews financial)."""
+    if (
+        ctx.scope.labels
+        and m.labels
+        and not m.open_labels
+        and not ctx.labels_imply_no_domain
+        and label_evidence(ctx, m)[0]
+    ):
         return []
     want = ctx.scope.domain
     implied = {"code"} if ("code" in ctx.scope.languages or any("code" in t for t in ctx.task_ids)) else set()
@@ -821,6 +908,8 @@ def serving_cost(ctx: Context, c: Candidate) -> Outcome:
     if ctx.serve_target is not None:
         limit = ctx.serve_target.max_params_b
         span = math.log10((limit or 10.0) / EDGE_FLOOR_B)
+        # latency follows the weights each token runs through: ALBERT's 11M shared weights run as a BERT-base
+        p = max(p, c.model.compute_params_b or 0.0)
         raw = max(0.0, min(1.0, 1.0 - math.log10(max(p, EDGE_FLOOR_B) / EDGE_FLOOR_B) / span))
         if ctx.generative and p >= 1:
             warning = f"on {ctx.serve_target.id} a {_fmt_b(p)} model generates only a few tokens per second"
