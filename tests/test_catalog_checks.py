@@ -137,3 +137,15 @@ def test_the_languages_section_gives_every_language_a_script() -> None:
     assert cat.languages["bn"].script == "Beng"
     assert cat.languages["en"].script == "Latn"
     assert "no" in cat.languages  # quoted: YAML 1.1 would read a bare no as false
+
+
+def test_a_related_task_the_catalog_lacks_is_an_error(tmp_path: Path) -> None:
+    import yaml
+
+    cat = load_catalog(use_env=False, cache=False)
+    task = cat.tasks["fill-mask"].model_dump(mode="json", exclude_defaults=True)
+    task.update(id="my-task", aliases=[], pipeline_tag=None, related=["no-such-task"])
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump({"tasks": [task]}))
+    problems = _problems(path)
+    assert any("tasks[my-task].related" in p and "'no-such-task'" in p for p in problems)

@@ -248,6 +248,27 @@ def test_imputation_is_fitted_on_measured_models_and_never_prefers_the_smaller_s
     assert "ridge fit" in tq.base(bare("qwen2.5-14b-instruct")).note
 
 
+def test_an_unmeasured_model_takes_its_standing_on_a_related_task_shifted_by_the_anchors():
+    """token-classification names fill-mask as related: a 2-layer BERT with GLUE 64.2 is placed by that figure,
+    not by a fit that clips its size to the smallest measured NER model (it was 82, level with BERT-base)."""
+    task = CAT.tasks["token-classification"]
+    assert task.related == ["fill-mask"]
+    tq = quality.task_quality(CAT, task)
+    assert tq.related and tq.related[0][2] >= quality.RELATED_MIN_ANCHORS
+    tiny, mini, small = (
+        tq.base(CAT.models[i]) for i in ("bert-tiny", "bert-mini", "electra-small-discriminator")
+    )
+    assert tiny.basis == mini.basis == "imputed" and "fill-mask standing" in tiny.note
+    # the related task's order is kept, and a shift of the anchors' median gap is all that is added
+    assert tiny.value < mini.value < small.value
+    base_ner = tq.base(CAT.models["bert-base-ner"])
+    assert base_ner.basis == "measured" and tiny.value < base_ner.value - 10
+    # without the related table the same model falls back to the fit (the previous behaviour, for contrast)
+    flat = quality.TaskQuality(task, list(CAT.models.values()))
+    assert "fill-mask" not in flat.base(CAT.models["bert-tiny"]).note
+    assert flat.base(CAT.models["bert-tiny"]).value > tiny.value
+
+
 def test_quality_adjusts_for_specialists_domains_and_languages():
     code = ctx_for(tasks=["code-generation"])
     coder = rules.expected_quality(code, cand(code, "qwen2.5-coder-7b-instruct"))[0]

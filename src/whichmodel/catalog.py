@@ -350,6 +350,13 @@ class Catalog:
             for fam in t.families:
                 if self.architectures and fam not in self.architectures:
                     add(bundled, f"tasks[{t.id}].families", f"names family {fam!r} that the catalog lacks")
+            for rid in t.related:
+                if rid not in self.tasks or rid == t.id:
+                    add(
+                        bundled,
+                        f"tasks[{t.id}].related",
+                        f"names task {rid!r} that is not another catalog task",
+                    )
         for a in self.architectures.values():
             for tid in a.typical_tasks:
                 if tid not in self.tasks:

@@ -173,6 +173,11 @@ class Task(Strict):
         default_factory=list,
         description="Sub-tasks only some benchmarks measure; each names the task's benchmarks it owns.",
     )
+    related: list[Id] = Field(
+        default_factory=list,
+        description="Tasks whose figures predict a model's standing on this one: an unmeasured model's standing "
+        "there, shifted by the median gap over models measured on both, is its imputed quality here.",
+    )
     sources: Sources
 
     @model_validator(mode="after")

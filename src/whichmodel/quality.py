@@ -11,6 +11,12 @@ once per catalog and task (deterministic, cached), with each feature clipped to 
 fewer than ``MIN_FIT_MODELS`` measured models the prior below stands in: size and generation, scaled by how much
 capability matters for the task (``task.capability``), labelled as the prior in the note.
 
+Related tasks: where the task names ``related`` tasks (catalog/tasks.yaml) and a model has no figure here but one on
+a related task, its standing there, shifted by the median gap between the two tasks over the models measured on
+both, is the model's own evidence and stands in for the fit (a 4-layer BERT with GLUE 65.8 is not assumed as good at
+NER as a fine-tuned BERT-base: fine-tuned encoders keep their order across GLUE, SQuAD and CoNLL-2003, Devlin et
+al. 2018 arXiv:1810.04805 Tables 1-3 and 6; Turc et al. 2019 arXiv:1908.08962).
+
 Pure: no printing, no I/O.
 """
 
@@ -19,6 +25,8 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +37,9 @@ SHRINK_MODELS = (
     3  # a percentile among n models counts n/(n+3): one lucky figure on a rare benchmark is not 100
 )
 IMPUTED_CEILING = 0.75  # an unmeasured model is not assumed better than 3/4 of the measured ones (assumption)
+RELATED_MIN_ANCHORS = (
+    2  # models measured on both tasks before a related task's standing is shifted (assumption)
+)
 RIDGE = 1.0  # ridge penalty on standardised features (not the intercept): stable fits on small catalogs
 PRIOR_SIZE_RANGE = (-2.0, 2.0)  # log10 billions: 10M parameters score 0 on size, 100B score 1 (assumption)
 PRIOR_YEARS = (2018, 2025)  # BERT (2018) to the newest generation in the catalog (assumption)
@@ -55,6 +66,8 @@ def effective_params_b(m: Model) -> float:
         return math.sqrt(m.params_b * m.active_params_b)
     return m.params_b
 
+
+MEASURED_NOTE = "percentile among the catalog's measured models on "
 
 _SIZE = re.compile(r"[-_.]?\d+(\.\d+)?[mbk](?![a-z])")
 
@@ -200,7 +213,7 @@ def fit_ridge(xs: list[list[float]], ys: list[float]) -> Fit | None:
 class TaskQuality:
     """Quality of every catalog model on one task: measured percentiles, a fit for the rest."""
 
-    def __init__(self, task: Task, models: list[Model]) -> None:
+    def __init__(self, task: Task, models: list[Model], related: Sequence[TaskQuality] = ()) -> None:
         self.task = task
         self.weights = {b.id: b.weight for b in task.benchmarks}
         self._base: dict[int, tuple[Model, BaseQuality]] = {}
@@ -217,6 +230,12 @@ class TaskQuality:
         self.measured_families = {m.family for m, _ in measured}
         self.measured_values = sorted(q.value for _, q in measured)
         self.fit = fit_ridge([_features(m, task.id) for m, _ in measured], [q.value for _, q in measured])
+        # related tasks with enough models measured on both: (table, median gap here minus there, anchors)
+        self.related: list[tuple[TaskQuality, float, int]] = []
+        for table in related:
+            gaps = [qv.value - rq.value for m, qv in measured if (rq := table.measured(m)) is not None]
+            if len(gaps) >= RELATED_MIN_ANCHORS:
+                self.related.append((table, statistics.median(gaps), len(gaps)))
         # siblings of one release (quality.release_key): a larger sibling is never expected worse than a smaller one
         self.releases: dict[str, list[Model]] = {}
         for m in models:
@@ -266,7 +285,7 @@ class TaskQuality:
             benchmark=head,
             benchmark_score=first.score,
             source=first.source if isinstance(first.source, str) else str(first.source),
-            note=f"percentile among the catalog's measured models on {note}",
+            note=f"{MEASURED_NOTE}{note}",
         )
 
     def prior(self, m: Model) -> float:
@@ -338,6 +357,24 @@ class TaskQuality:
         got = self.measured(m)
         if got is not None:
             return got
+        for table, gap, anchors in self.related:
+            there = table.measured(m)
+            if there is None:
+                continue
+            value = min(100.0, max(0.0, there.value + gap))
+            note = (
+                f"imputed from its {table.task.id} standing {there.value:g} ({there.note.removeprefix(MEASURED_NOTE)})"
+                f" {gap:+.1f}, the median gap over {anchors} models measured on both"
+            )
+            if self.measured_values:
+                vals = self.measured_values
+                ceiling = vals[min(len(vals) - 1, int(IMPUTED_CEILING * len(vals)))]
+                if value > ceiling:
+                    value = ceiling
+                    note += (
+                        f"; capped at the {IMPUTED_CEILING:.0%} quantile of the measured models ({ceiling:g})"
+                    )
+            return BaseQuality(value=round(value, 1), basis="imputed", note=note)
         if self.fit is not None:
             value = self.fit.predict(_features(m, self.task.id))
             note = (
@@ -372,13 +409,21 @@ class TaskQuality:
 _CACHE: dict[tuple[int, str], tuple[Any, TaskQuality]] = {}
 
 
+def related_tables(catalog: Any, task: Task) -> list[TaskQuality]:
+    """The quality tables of the task's related tasks (their own related tasks are not followed: one hop)."""
+    models = list(catalog.models.values())
+    return [
+        TaskQuality(catalog.tasks[r], models) for r in task.related if r in catalog.tasks and r != task.id
+    ]
+
+
 def task_quality(catalog: Any, task: Task) -> TaskQuality:
     """The quality table for a task, computed once per loaded catalog (keyed by identity)."""
     key = (id(catalog), task.id)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    tq = TaskQuality(task, list(catalog.models.values()))
+    tq = TaskQuality(task, list(catalog.models.values()), related_tables(catalog, task))
     if len(_CACHE) > 64:
         _CACHE.clear()
     _CACHE[key] = (catalog, tq)
@@ -390,6 +435,7 @@ __all__ = [
     "TaskQuality",
     "effective_params_b",
     "is_specialist",
+    "related_tables",
     "release_key",
     "specialities",
     "task_quality",

@@ -166,7 +166,7 @@ SPECS: tuple[RuleSpec, ...] = (
         "preference",
         "Expected quality for the task, 0-100 within the task: the model's published benchmarks on the task's "
         "benchmark list (percentile within each benchmark among the catalog's measured models, weighted by the "
-        "task's benchmark weights), else imputed by a least-squares fit on the measured models (log parameters, "
+        "task's benchmark weights), else imputed from its standing on a related task (shifted by the median gap over models measured on both) or by a least-squares fit on the measured models (log parameters, "
         "year, family, variant, specialist), adjusted for specialist vs generalist, language proficiency, domain "
         "match, and what the adaptation buys (labelled examples, in-domain tokens, SetFit).",
         ("model.benchmarks", "task.benchmarks", "model.specialised_for", "model.domains", "scope.examples"),

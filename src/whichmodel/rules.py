@@ -315,7 +315,7 @@ def subtask_quality(catalog: Catalog, task: Task, named: list[Subtask]) -> q.Tas
     if hit is not None and hit[0] is catalog:
         return hit[1]
     narrowed = task.model_copy(update={"benchmarks": [b for b in task.benchmarks if b.id in keep]})
-    table = q.TaskQuality(narrowed, list(catalog.models.values()))
+    table = q.TaskQuality(narrowed, list(catalog.models.values()), q.related_tables(catalog, task))
     if len(_SUBTASK_TABLES) > 64:
         _SUBTASK_TABLES.clear()
     _SUBTASK_TABLES[key] = (catalog, table)
