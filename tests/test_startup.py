@@ -128,3 +128,25 @@ def test_doc_model_construct_is_pydantics(cls: type) -> None:
         assert ours.__pydantic_extra__ == theirs.__pydantic_extra__
     chosen = cls.model_construct({"a"}, **every)  # type: ignore[attr-defined]
     assert chosen.model_fields_set == BaseModel.model_construct.__func__(cls, {"a"}, **every).model_fields_set
+
+
+@pytest.mark.parametrize(("argv0", "expected"), [("/usr/bin/whichmodel", 200_000), ("python", None)])
+def test_the_command_runs_the_garbage_collector_less_often(argv0: str, expected: int | None) -> None:
+    """Run as the `whichmodel` command, the cyclic collector's first threshold is raised (whichmodel/__init__.py);
+    imported as a library, Python's own thresholds are kept."""
+    import subprocess
+    import sys
+
+    code = f"import gc, sys; default = gc.get_threshold(); sys.argv = [{argv0!r}]; import whichmodel; print(gc.get_threshold()[0], default[0])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    got, default = int(out[0]), int(out[1])
+    assert got == (expected if expected is not None else default)
+
+
+def test_the_advise_command_has_evaluated_annotations() -> None:
+    """Typer evaluates string annotations of a command's parameters when it builds the command."""
+    from whichmodel.cli import advise
+
+    assert all(not isinstance(a, str) for a in advise.advise.__annotations__.values())
