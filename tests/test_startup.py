@@ -1,4 +1,5 @@
-"""The start-up shortcuts keep the CLI's behaviour: deferred option coercion (cli/app.py)."""
+"""The start-up shortcuts keep the CLI's behaviour: the lazily built run command (cli/app.py) parses as Typer does;
+the pydantic modules on the `advise` path keep their cheap class definitions."""
 
 from __future__ import annotations
 
@@ -32,32 +33,47 @@ def _params(cmd: Any, argv: list[str]) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("argv", ARGVS, ids=lambda a: " ".join(a[:2]))
-def test_deferred_coercion_parses_as_typer_does(argv: list[str]) -> None:
-    names = [argv[0]]
-    plain = typer.main.get_command(cli_app.make_app(names))
-    deferred = cli_app.defer_coercion(typer.main.get_command(cli_app.make_app(names)))
-    assert _params(deferred, argv) == _params(plain, argv)
+def test_the_run_command_parses_as_typer_does(argv: list[str]) -> None:
+    """The command a run builds (only the invoked command's module loaded, help examples taught) parses every
+    value as the plain Typer app of all the commands does."""
+    plain = typer.main.get_command(cli_app.make_app())
+    assert _params(cli_app.build_command(argv), argv) == _params(plain, argv)
 
 
-def test_absent_options_build_no_coercion() -> None:
-    cmd = cli_app.build_command(ARGVS[0])
-    _params(cmd, ARGVS[0])
-    advise = cmd.commands["advise"]
-    states = {p.name: type(p._runtime_param).__name__ for p in advise.params}
-    assert states["language"] == states["labels"] == "_Unset"  # never given: no TypeAdapter built
-    assert states["task"] != "_Unset" and states["gpu_hours"] != "_Unset"  # given: Typer's own coercion
-
-
-def test_bad_value_is_refused_as_before() -> None:
-    argv = ["hub", "discover", "--task", "summarization", "--limit", "5000"]
-    plain = typer.main.get_command(cli_app.make_app(["hub"]))
-    deferred = cli_app.build_command(argv)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["hub", "discover", "--task", "summarization", "--limit", "5000"],
+        ["advise", "--task", "summarization", "--json", "--explain=maybe"],
+        ["estimate", "t5-base", "--strategy", "lora", "--bogus"],
+    ],
+    ids=lambda a: " ".join(a[:2] + a[-1:]),
+)
+def test_bad_values_are_refused_as_typer_refuses_them(argv: list[str]) -> None:
     messages = []
-    for cmd in (plain, deferred):
+    for cmd in (typer.main.get_command(cli_app.make_app()), cli_app.build_command(argv)):
         with pytest.raises(typer.TyperException) as info:
             _params(cmd, argv)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+def test_the_cli_uses_no_private_typer_parameter_state() -> None:
+    """Issue 17: public Typer/Click API only. 0.1 swapped each parameter's private lazy ``_runtime_param``
+    coercion for a deferred one (about 2 ms of start-up once the what-ifs got cheap); Typer's own coercion
+    runs now."""
+    from pathlib import Path
+
+    import whichmodel.cli
+
+    private = ("_runtime_param", "get_runtime_param", "type_descriptor", "_custom_shell_complete")
+    offenders = [
+        f"{p.name}: {name}"
+        for p in Path(whichmodel.cli.__file__).parent.glob("*.py")
+        for name in private
+        if name in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
 
 
 @pytest.mark.parametrize("module", ["whichmodel.catalog_schema", "whichmodel.scope", "whichmodel.advice"])
@@ -112,3 +128,25 @@ def test_doc_model_construct_is_pydantics(cls: type) -> None:
         assert ours.__pydantic_extra__ == theirs.__pydantic_extra__
     chosen = cls.model_construct({"a"}, **every)  # type: ignore[attr-defined]
     assert chosen.model_fields_set == BaseModel.model_construct.__func__(cls, {"a"}, **every).model_fields_set
+
+
+@pytest.mark.parametrize(("argv0", "expected"), [("/usr/bin/whichmodel", 200_000), ("python", None)])
+def test_the_command_runs_the_garbage_collector_less_often(argv0: str, expected: int | None) -> None:
+    """Run as the `whichmodel` command, the cyclic collector's first threshold is raised (whichmodel/__init__.py);
+    imported as a library, Python's own thresholds are kept."""
+    import subprocess
+    import sys
+
+    code = f"import gc, sys; default = gc.get_threshold(); sys.argv = [{argv0!r}]; import whichmodel; print(gc.get_threshold()[0], default[0])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    got, default = int(out[0]), int(out[1])
+    assert got == (expected if expected is not None else default)
+
+
+def test_the_advise_command_has_evaluated_annotations() -> None:
+    """Typer evaluates string annotations of a command's parameters when it builds the command."""
+    from whichmodel.cli import advise
+
+    assert all(not isinstance(a, str) for a in advise.advise.__annotations__.values())

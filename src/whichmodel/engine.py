@@ -273,9 +273,23 @@ def _evaluate(ctx: Context, c: Candidate, plan: _Plan | None = None) -> Evaluati
                 return 0.0, reasons, warnings, veto, {}
             break
     plan = _Plan(ctx) if plan is None else plan
+    score, reasons, warnings, components = _assemble(
+        plan, [rule(ctx, c) for _, rule, _, _ in plan.preferences]
+    )
+    if not c.synthetic:
+        lw = licence_warning(ctx, c.model, c.hub)
+        if lw and lw not in warnings:
+            warnings.append(lw)
+    return score, reasons, warnings, veto, components
+
+
+def _assemble(plan: _Plan, outs: list[Any]) -> tuple[float, list[ReasonItem], list[str], dict[str, float]]:
+    """The score, reason items, warnings and components of a candidate from its preferences' outcomes (one per
+    ``plan.preferences``, in order)."""
+    reasons: list[ReasonItem] = []
+    warnings: list[str] = []
     got: dict[str, list[tuple[str, float, float, str]]] = {k: [] for k in COMPONENTS}
-    for name, rule, comp, weight in plan.preferences:
-        out = rule(ctx, c)
+    for (name, _, comp, weight), out in zip(plan.preferences, outs, strict=True):
         if out is None:
             continue
         assert isinstance(out, Points)
@@ -295,11 +309,7 @@ def _evaluate(ctx: Context, c: Candidate, plan: _Plan | None = None) -> Evaluati
         components[comp] = round(100.0 * value, 1)
         reasons += [(name, share, w, wsum, raw, detail) for name, w, raw, detail in items]
         score += 100.0 * share * value
-    if not c.synthetic:
-        lw = licence_warning(ctx, c.model, c.hub)
-        if lw and lw not in warnings:
-            warnings.append(lw)
-    return round(max(0.0, min(100.0, score)), 2), reasons, warnings, veto, components
+    return round(max(0.0, min(100.0, score)), 2), reasons, warnings, components
 
 
 def _estimates(
@@ -543,6 +553,7 @@ def _what_if(
     by_id = {m.id: m for m in pool}
     top_ids = [m.id for _, _, m in viable[:WHAT_IF_POOL]]
     current = recs[0] if recs else None
+    serving: dict[tuple[Any, ...], Any] = {}  # each model's serving estimate, shared by the re-rankings
 
     def run(change: str, freed: tuple[str, ...], **update: Any) -> Recommendation | None:
         ids = list(top_ids)
@@ -550,8 +561,8 @@ def _what_if(
             if r.rule in freed and len(ids) < 2 * WHAT_IF_POOL and r.model in by_id:
                 ids.append(r.model)
         new_scope = s.model_copy(update={**update, "top": 1})
-        sub = advise(new_scope, ctx.catalog, snapshot=snapshot, models=[by_id[i] for i in ids], explore=False)
-        return sub.recommendations[0] if sub.recommendations else None
+        sub = build_context(new_scope, ctx.catalog, snapshot)
+        return _top_pick(sub, [by_id[i] for i in ids], serving)
 
     def item(change: str, rec: Recommendation | None, why: str) -> WhatIf:
         return WhatIf.model_construct(
@@ -618,6 +629,147 @@ def _what_if(
             assert rec is not None
             out.append(item(f"--serve {bigger}", rec, f"serving on an 80 GB GPU puts {rec.model} first"))
     return out
+
+
+class _Unknown(Exception):
+    """Raised when a rule reads a training estimate that is not made yet (:data:`_PENDING`)."""
+
+
+class _Pending:
+    """Stands in for a candidate's training estimate while its score is bounded: reading it in any way (an
+    attribute, ``getattr`` with a default, truth, comparison, formatting) raises :class:`_Unknown`, which is not
+    an AttributeError, so no rule can mistake it for a missing figure. Only ``c.train is None`` sees through it
+    (it is not None, as the estimate will not be)."""
+
+    __slots__ = ()
+
+    def __getattribute__(self, name: str) -> Any:
+        raise _Unknown(name)
+
+    def _unknown(self, *args: Any) -> Any:
+        raise _Unknown
+
+    __bool__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _unknown
+    __str__ = __repr__ = __format__ = __iter__ = __len__ = __float__ = __int__ = _unknown
+
+
+_PENDING: Any = _Pending()
+BOUND_MARGIN = 0.01  # points: one unit of the rounded score, far above any float rounding in the bound
+
+
+def _bound(ctx: Context, c: Candidate, plan: _Plan) -> tuple[float, list[Any]] | None:
+    """An upper bound of the candidate's score with its training estimate unknown (``c.train`` is _PENDING,
+    or None for as-is), and its preferences' outcomes (``_UNKNOWN_OUT`` for each that read the estimate); None
+    when a constraint vetoes it without the estimate. Exact for as-is. Every preference's points are in [0, 1]
+    and every weight is >= 0, so counting an unknown one as 1 (or as given, where it would be absent) can only
+    raise the score."""
+    for rule in CANDIDATE_CONSTRAINTS.values():
+        try:
+            out = rule(ctx, c)
+        except _Unknown:
+            continue
+        if isinstance(out, Veto):
+            return None
+    outs: list[Any] = []
+    for _, rule, _, _ in plan.preferences:
+        try:
+            outs.append(rule(ctx, c))
+        except _Unknown:
+            outs.append(_UNKNOWN_OUT)
+    return _score_bound(plan, outs), outs
+
+
+_UNKNOWN_OUT = object()
+
+
+def _score_bound(plan: _Plan, outs: list[Any]) -> float:
+    """The score :func:`_assemble` makes of these outcomes, each unknown one (``_UNKNOWN_OUT``) counted as full
+    points; the same sums in the same order, without the reasons and components."""
+    sums = {comp: [0.0, 0.0] for comp in COMPONENTS}  # weight sum, weighted points
+    for (_, _, comp, weight), out in zip(plan.preferences, outs, strict=True):
+        if out is None:
+            continue
+        acc = sums[comp]
+        acc[0] += weight
+        acc[1] += weight * (1.0 if out is _UNKNOWN_OUT else max(0.0, min(1.0, out.raw)))
+    score = 0.0
+    for comp, share in plan.shares:
+        wsum, total = sums[comp]
+        score += 100.0 * share * (total / wsum if wsum else 0.0)
+    return round(max(0.0, min(100.0, score)), 2)
+
+
+def _top_pick(
+    ctx: Context, pool: Sequence[Model], serving: dict[tuple[Any, ...], Any] | None = None
+) -> Recommendation | None:
+    """The first recommendation of ``advise(ctx.scope, ctx.catalog, models=pool, explore=False)`` (its scope's
+    ``top`` is 1): the same model, strategy, score and estimates, without estimating the training of candidates
+    that cannot come first. Each candidate's score is bounded first (:func:`_bound`: no estimate); then, in
+    decreasing order of bound, candidates are estimated and scored in full until the next bound is below the
+    best full score. Every candidate that scores at least the best is scored in full, so the ranking's ties
+    (quality, then id) and each model's choice among its strategies are decided as advise decides them.
+    ``serving`` keeps each model's serving estimate from one call to the next (what-ifs that keep the serving
+    target, the input length and the tasks ask for the same ones)."""
+    s = ctx.scope
+    serving = {} if serving is None else serving
+    serve_key = (s.serve, s.input_tokens, tuple(s.tasks))
+    snapshot = ctx.snapshot
+    plan = _Plan(ctx)
+    bounded: list[tuple[float, int, _Candidate, list[Any]]] = []
+    for m in pool:
+        if _model_veto(ctx, m) is not None:
+            continue
+        strategies = _strategies(s, m, ctx)
+        if not strategies:
+            continue
+        hub = snapshot.get(m.hub_id) if snapshot is not None else None
+        key = (m.id, *serve_key)
+        if key not in serving:
+            serving[key] = _serving(ctx, m)
+        serve_mem, serve_dtype, serve_fits = serving[key]
+        speed = _Speed(ctx, m, serve_dtype, serve_fits)
+        for strategy in strategies:
+            pending = None if strategy == "as-is" else _PENDING
+            c = _Candidate(m, strategy, pending, serve_mem, serve_dtype, serve_fits, hub)
+            c.speed = speed
+            b = _bound(ctx, c, plan)
+            if b is not None:
+                bounded.append((b[0], len(bounded), c, b[1]))
+    bounded.sort(key=lambda item: (-item[0], item[1]))
+    best_score = -1.0
+    per_model: dict[str, tuple[float, int, _Scored]] = {}  # model id -> its best (score, order, evaluation)
+    for bound, order, c, outs in bounded:
+        if bound + BOUND_MARGIN < best_score:
+            break
+        if c.train is not None:
+            try:
+                c.train = _train(ctx, c.model, c.strategy)
+            except est.EstimateError:
+                continue
+            if any(isinstance(rule(ctx, c), Veto) for rule in CANDIDATE_CONSTRAINTS.values()):
+                continue
+            outs = [
+                rule(ctx, c) if o is _UNKNOWN_OUT else o
+                for o, (_, rule, _, _) in zip(outs, plan.preferences, strict=True)
+            ]
+        score, reasons, warnings, components = _assemble(plan, outs)
+        lw = licence_warning(ctx, c.model, c.hub)
+        if lw and lw not in warnings:
+            warnings.append(lw)
+        best_score = max(best_score, score)
+        held = per_model.get(c.model.id)
+        # a model's best strategy, the first in its order on a tie (as advise keeps it)
+        if held is None or score > held[0] or (score == held[0] and order < held[1]):
+            per_model[c.model.id] = (score, order, _Scored(score, c, reasons, warnings, components))
+    viable = sorted(
+        ((score, scored, scored.candidate.model) for score, _, scored in per_model.values()),
+        key=lambda item: (-item[0], -item[1].quality_value, item[2].id),
+    )[:1]
+    top = [_recommendation(viable[0][1], s.daily_tokens)] if viable else []
+    _, pretrain_rec = _from_scratch(ctx, viable)
+    if pretrain_rec is not None:
+        top = sorted([pretrain_rec, *top], key=lambda r: (-r.score, -_quality_of(r)))
+    return top[0] if top else None
 
 
 def _standing(

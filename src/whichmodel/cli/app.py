@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -64,42 +64,13 @@ def make_app(names: list[str] | None = None) -> typer.Typer:
 
 
 def build_command(argv: list[str] | None = None):  # -> click.Command
-    """The click command for a run: only the invoked command's module is loaded when it is known."""
+    """The click command for a run: only the invoked command's module is loaded when it is known. Built with
+    Typer's public API only (issue 17): Typer coerces every parameter of the command that runs, given or not."""
     from whichmodel.cli.helpdoc import teach
 
     first = next((a for a in argv or [] if not a.startswith("-")), None)
     names = [first] if first in COMMANDS else None
-    return defer_coercion(teach(typer.main.get_command(make_app(names))))
-
-
-class _Unset:
-    """A parameter's coercion until it gets a value. Typer builds a pydantic ``TypeAdapter`` for every
-    parameter of the command that runs, given or not (~0.5 ms each: `advise` has 24); an absent option's value
-    is ``None``, which Typer's coercion turns into ``None`` (or ``()`` for a multi-value option) without the
-    adapter. This stands in for it and lets Typer build its own coercion at the first real value."""
-
-    __slots__ = ()
-
-    def coerce(self, value: object, param: Any, ctx: object) -> object:
-        if value is None:  # the answer Typer's RuntimeParam.coerce gives for None
-            return () if param.multiple or param.nargs == -1 else None
-        param._runtime_param = None
-        return param.get_runtime_param().coerce(value, param=param, ctx=ctx)
-
-
-_UNSET = _Unset()
-
-
-def defer_coercion(cmd: Any) -> Any:
-    """Give every parameter of ``cmd`` and its subcommands the :class:`_Unset` coercion, where Typer has the
-    lazy ``_runtime_param`` slot and ``get_runtime_param`` this relies on (otherwise a parameter is left as it
-    is); returns ``cmd``."""
-    for param in getattr(cmd, "params", ()):
-        if getattr(param, "_runtime_param", False) is None and hasattr(param, "get_runtime_param"):
-            param._runtime_param = _UNSET
-    for sub in getattr(cmd, "commands", {}).values():
-        defer_coercion(sub)
-    return cmd
+    return teach(typer.main.get_command(make_app(names)))
 
 
 def __getattr__(name: str):
