@@ -256,6 +256,15 @@ KNOWN_DISAGREEMENTS = {
     " percentiles (news, not dialogue) lead, so a PEGASUS full fine-tune is #1 and the XXL is rank 31 even with --prefer quality",
     "S195": "the source is right: Clinical BERT gives the best MedNLI accuracy; the engine's #1-3 are general encoders on their"
     " measured GLUE/MNLI percentiles and Bio_ClinicalBERT (imputed, +15 'trained on clinical text') is rank 7",
+    "S201": "the source is right: prose autocompletion on a CPU is what GPT-2-class / SmolLM2 decoders are for; the engine's #1 is"
+    " Qwen3-4B-Thinking in int4 (a thinking-only reasoning model, on its MMLU-Pro/GPQA percentile, with no reasoning-only penalty"
+    " for text-generation) and the first GPT-2 / SmolLM2 is rank 23",
+    "S203": "the source is right: the OpenAI cookbook LoRA-tunes gpt-oss-20b to reason in Spanish, French, Italian and German;"
+    " the engine rejects both gpt-oss models by the language rule ('does not cover es', the catalog lists English only) although"
+    " the user fine-tunes on in-language examples",
+    "S204": "the source is right: the R1 distills are the dense maths-reasoning models; the engine's #1 is gpt-oss-120b on its"
+    " MMLU percentile and the R1 distills (rank 28+) take the -10 'thinking-only reasoning model used for chat' penalty even for"
+    " --domain math; no maths benchmark (AIME, MATH-500) counts for chat",
 }
 
 
