@@ -227,6 +227,36 @@ KNOWN_DISAGREEMENTS = {
     "S159": "the source is right: Don't Stop Pretraining continues RoBERTa on in-domain papers (SciBERT is the released"
     " alternative); the engine's top 3 continue ModernBERT-base (defensible), ELECTRA-large and DeBERTa-v3-base, the last two"
     " replaced-token-detection discriminators released without the generator that continuing their pre-training needs (as in S137)",
+    "S176": "the source is right: POS tagging fine-tunes a pre-trained encoder with a token-classification head; the engine's #1"
+    " is a full fine-tune of GLiNER (a span-based entity extractor that does not tag parts of speech) and two more GLiNERs reach"
+    " the top 5, because the +12 token-classification specialist credit goes to NER models whatever the label set",
+    "S182": "the source is right for the size class: Aya Expanse 8B is the multilingual release for these languages; the engine's"
+    " #1 is Qwen3-32B in int4 (its MMLU-Pro/GPQA percentile, though Vietnamese is not among its listed languages) and #2 the"
+    " 4-bit Aya Expanse 32B, a defensible sibling from the same release; the 8B is rank 11",
+    "S186": "the source is right: a bilingual OPUS-MT en-ar model serves the one direction on a CPU; the engine's #1 is the 3B"
+    " MADLAD-400 in int4 on the CPU, its imputed quality (82) above OPUS-MT's measured Tatoeba percentile (27), as in S22/S25",
+    "S189": "the source is right: CodeT5 is fine-tuned for code summarisation; the engine ranks PEGASUS and BART first on their"
+    " CNN/DailyMail percentiles (news summaries, -15 'not trained on code') and gives CodeT5 a -20 'code-generation specialist"
+    " used for text2text-generation' penalty although the user's input is code; the catalog has no code-to-text figure for CodeT5",
+    "S191": "the source is right: Sentence Transformers recommends LaBSE for bitext mining; the catalog has no LaBSE entry, so"
+    " the engine ranks general multilingual embedders (jina-embeddings-v3, multilingual-e5-large) first",
+    "S192": "the source is right: FLAN-T5-XXL is LoRA-tuned in 8-bit on one GPU for SAMSum; its QLoRA fits (12 GB, 7.5 GPU-hours)"
+    " but its imputed quality (83.2) is below the smaller flan-t5-xl's (84.0) and PEGASUS's measured CNN/DailyMail"
+    " percentiles (news, not dialogue) lead, so a PEGASUS full fine-tune is #1 and the XXL is rank 31 even with --prefer quality",
+    "S195": "the source is right: Clinical BERT gives the best MedNLI accuracy; the engine's #1-3 are general encoders on their"
+    " measured GLUE/MNLI percentiles and Bio_ClinicalBERT (imputed, +15 'trained on clinical text') is rank 7",
+    "S201": "the source is right: prose autocompletion on a CPU is what GPT-2-class / SmolLM2 decoders are for; the engine's #1 is"
+    " Qwen3-4B-Thinking in int4 (a thinking-only reasoning model, on its MMLU-Pro/GPQA percentile, with no reasoning-only penalty"
+    " for text-generation) and the first GPT-2 / SmolLM2 is rank 23",
+    "S203": "the source is right: the OpenAI cookbook LoRA-tunes gpt-oss-20b to reason in Spanish, French, Italian and German;"
+    " the engine rejects both gpt-oss models by the language rule ('does not cover es', the catalog lists English only) although"
+    " the user fine-tunes on in-language examples",
+    "S204": "the source is right: the R1 distills are the dense maths-reasoning models; the engine's #1 is gpt-oss-120b on its"
+    " MMLU percentile and the R1 distills (rank 28+) take the -10 'thinking-only reasoning model used for chat' penalty even for"
+    " --domain math; no maths benchmark (AIME, MATH-500) counts for chat",
+    "S206": "the source is right: only the 1M-context Qwen2.5 reads a 200k-token book whole; it fits the 80 GB GPU here but ranks"
+    " 6th, behind 131k-window models (Qwen2.5-72B/14B, Qwen3-14B) that take only a -10 'inputs longer than its window' quality"
+    " penalty instead of a context veto for summaries (as in S155)",
 }
 
 
