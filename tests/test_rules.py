@@ -269,6 +269,24 @@ def test_an_unmeasured_model_takes_its_standing_on_a_related_task_shifted_by_the
     assert flat.base(CAT.models["bert-tiny"]).value > tiny.value
 
 
+def test_a_checkpoint_trained_on_another_domains_text_gets_no_head_start_on_yours():
+    """The sentiment labels of a tweet classifier were learned on tweets: without --domain social-media it gets the
+    domain penalty and no 'trained for your label set' gain, so the general SST-2 checkpoint ranks above it; with
+    the domain it gets both back (the HF text-classification page: DistilBERT-SST-2 'robust', the Twitter model
+    'specialized in analyzing tweets')."""
+    plain = ctx_for(tasks=["sentiment"])
+    tweets = ctx_for(tasks=["sentiment"], domain="social-media")
+    for ctx in (plain, tweets):
+        assert rules.label_evidence(ctx, CAT.model("twitter-roberta-sentiment"))[0]
+    general = rules.expected_quality(plain, cand(plain, "distilbert-sst2"))
+    foreign = rules.expected_quality(plain, cand(plain, "twitter-roberta-sentiment"))
+    own = rules.expected_quality(tweets, cand(tweets, "twitter-roberta-sentiment"))
+    assert "trained for your label set" in general[2]
+    assert any("on social-media text, not on yours" in n for n in foreign[2])
+    assert "trained for your label set" in own[2] and own[0] > foreign[0] + 15
+    assert general[0] > foreign[0]
+
+
 def test_quality_adjusts_for_specialists_domains_and_languages():
     code = ctx_for(tasks=["code-generation"])
     coder = rules.expected_quality(code, cand(code, "qwen2.5-coder-7b-instruct"))[0]

@@ -707,8 +707,13 @@ def expected_quality(ctx: Context, c: Candidate) -> tuple[float, dict[str, Any],
     if c.strategy == "as-is":
         zero_shot = m.open_labels or "zero-shot-classification" in m.tasks
         if task_checkpoint(ctx, m) and ctx.fixed_labels and not zero_shot and label_evidence(ctx, m)[0]:
-            gain = READY_GAIN
-            notes.append("trained for your label set")
+            foreign = [] if c.synthetic else _foreign_domains(ctx, m)
+            if foreign:
+                # its labels were learned on tweets or financial news: no head start on the user's text
+                notes.append(f"trained for your label set on {', '.join(foreign)} text, not on yours")
+            else:
+                gain = READY_GAIN
+                notes.append("trained for your label set")
     elif c.strategy in STRATEGY_GAIN_SHARE:
         share = STRATEGY_GAIN_SHARE[c.strategy]
         g = finetune_gain(n)
