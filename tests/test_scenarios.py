@@ -254,9 +254,6 @@ KNOWN_DISAGREEMENTS = {
     "S204": "the source is right: the R1 distills are the dense maths-reasoning models; the engine's #1 is gpt-oss-120b on its"
     " MMLU percentile and the R1 distills (rank 28+) take the -10 'thinking-only reasoning model used for chat' penalty even for"
     " --domain math; no maths benchmark (AIME, MATH-500) counts for chat",
-    "S206": "the source is right: only the 1M-context Qwen2.5 reads a 200k-token book whole; it fits the 80 GB GPU here but ranks"
-    " 6th, behind 131k-window models (Qwen2.5-72B/14B, Qwen3-14B) that take only a -10 'inputs longer than its window' quality"
-    " penalty instead of a context veto for summaries (as in S155)",
 }
 
 
